@@ -1,0 +1,495 @@
+"""Self-check questions with immediate feedback.
+
+Question banks live in ``course/questions/<notebook-stem>.yaml`` (format in docs/CONVENTIONS.md).
+Four kinds of question:
+
+* ``single``   — one correct option; every option carries its own explanation;
+* ``multiple`` — any number of correct options; the answer must match the set exactly;
+* ``numeric``  — a number within a tolerance, optionally with a unit (``"14.4 Gy"`` or ``14.4``);
+* ``case``     — a short scenario answered in several steps, each itself one of the kinds above.
+
+Each question names the learning objective it tests. :class:`SelfCheck` is the widget: native radio
+buttons, check boxes, a text box and a button, so it is usable by keyboard (Tab, arrows, Space,
+Enter). It can be driven headless: ``sc.answer(value); sc.submit(); sc.feedback.value``.
+
+These are *formative* self-checks; the graded questions live only in the instructors' nbgrader
+course and are different items.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Sequence
+
+import ipywidgets as W
+import yaml
+
+from course.plotting import PALETTE
+
+QUESTION_TYPES = ("single", "multiple", "numeric", "case")
+
+
+# ----------------------------------------------------------------------------------------------
+# Model
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Option:
+    """One answer option with the explanation shown when it is chosen (or missed)."""
+
+    text: str
+    correct: bool = False
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer."""
+
+    correct: bool
+    message: str
+    explanation: str = ""
+
+    def to_html(self) -> str:
+        """Feedback as HTML: a symbol and a word, never colour alone."""
+        colour = PALETTE["bluish_green"] if self.correct else PALETTE["vermillion"]
+        mark = "✔ Correct" if self.correct else "✘ Not quite"
+        body = f"<div>{render_text(self.message)}</div>" if self.message else ""
+        if self.explanation:
+            body += f"<div>{render_text(self.explanation)}</div>"
+        return (
+            f'<div role="status" aria-live="polite" style="border-left:4px solid {colour};'
+            f'padding:4px 8px;margin:4px 0"><b style="color:{colour}">{mark}</b>{body}</div>'
+        )
+
+
+@dataclass(frozen=True)
+class Question:
+    """Fields common to every question."""
+
+    id: str
+    prompt: str
+    objective: str = ""
+    explanation: str = ""
+    source: tuple[str, ...] = ()
+
+    kind = "question"
+
+    def check(self, answer: Any) -> Feedback:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def option_index(question: "SingleChoice | MultipleChoice", answer: Any) -> int:
+    """Index of ``answer`` (an option index or its exact text) among ``question``'s options.
+
+    Raises:
+        ValueError: naming ``answer`` and listing the accepted indices and texts.
+    """
+    texts = [o.text for o in question.options]
+    if isinstance(answer, int) and not isinstance(answer, bool) and 0 <= answer < len(texts):
+        return answer
+    if isinstance(answer, str) and answer in texts:
+        return texts.index(answer)
+    raise ValueError(
+        f"answer: {answer!r} is not an option of {question.id}; accepted: indices 0–{len(texts) - 1} or {texts}"
+    )
+
+
+@dataclass(frozen=True)
+class SingleChoice(Question):
+    """Exactly one correct option."""
+
+    options: tuple[Option, ...] = ()
+    kind = "single"
+
+    def _index(self, answer: Any) -> int:
+        return option_index(self, answer)
+
+    def check(self, answer: Any) -> Feedback:
+        if answer is None:
+            return Feedback(False, "Choose an option first.")
+        option = self.options[self._index(answer)]
+        return Feedback(option.correct, option.explanation, self.explanation)
+
+
+@dataclass(frozen=True)
+class MultipleChoice(Question):
+    """Any number of correct options; the chosen set must match exactly."""
+
+    options: tuple[Option, ...] = ()
+    kind = "multiple"
+
+    def _index(self, answer: Any) -> int:
+        return option_index(self, answer)
+
+    def check(self, answer: Any) -> Feedback:
+        if answer is None:
+            answer = ()
+        if isinstance(answer, (str, int)):
+            answer = (answer,)
+        chosen = {self._index(a) for a in answer}
+        wrong = [
+            o
+            for i, o in enumerate(self.options)
+            if (i in chosen) != o.correct
+        ]
+        if not wrong:
+            return Feedback(True, "All options judged correctly.", self.explanation)
+        lines = []
+        for o in wrong:
+            verb = "should not be ticked" if o.correct is False else "should be ticked"
+            lines.append(f"• *{o.text}* {verb}: {o.explanation}")
+        return Feedback(False, "\n".join(lines), self.explanation)
+
+
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Numeric(Question):
+    """A number within ``tolerance`` of ``answer``; a unit, if given, must match ``unit``."""
+
+    answer: float = 0.0
+    tolerance: float = 0.0
+    unit: str = ""
+    kind = "numeric"
+
+    def parse(self, answer: Any) -> tuple[float, str]:
+        """Split ``"14.4 Gy"`` into ``(14.4, "Gy")``; plain numbers have no unit."""
+        if isinstance(answer, bool):
+            raise ValueError(f"answer: expected a number, got {answer!r}")
+        if isinstance(answer, (int, float)):
+            return float(answer), ""
+        if isinstance(answer, str):
+            m = _NUMBER.match(answer)
+            if m:
+                return float(m.group(1).replace(",", ".")), m.group(2)
+        raise ValueError(f"answer: expected a number such as 12 or '12 {self.unit}'.strip(), got {answer!r}")
+
+    def check(self, answer: Any) -> Feedback:
+        if answer is None or (isinstance(answer, str) and not answer.strip()):
+            return Feedback(False, "Type a number first.")
+        try:
+            value, unit = self.parse(answer)
+        except ValueError:
+            return Feedback(False, f"“{answer}” is not a number. Type digits, e.g. 12.5{' ' + self.unit if self.unit else ''}.")
+        if not math.isfinite(value):
+            return Feedback(False, "Type a finite number.")
+        if unit and self.unit and unit.lower() != self.unit.lower():
+            return Feedback(False, f"The answer is expected in {self.unit}, not {unit}.")
+        ok = abs(value - self.answer) <= self.tolerance + 1e-12
+        if ok:
+            return Feedback(True, f"{_fmt(self.answer)} {self.unit}".strip() + ".", self.explanation)
+        direction = "high" if value > self.answer else "low"
+        return Feedback(False, f"{_fmt(value)} is too {direction}.", self.explanation)
+
+
+@dataclass(frozen=True)
+class Case(Question):
+    """A scenario answered in steps; correct when every step is."""
+
+    steps: tuple[Question, ...] = ()
+    kind = "case"
+
+    def check(self, answer: Any) -> Feedback:
+        """``answer`` maps step id → answer (or is a sequence in step order)."""
+        if isinstance(answer, dict):
+            answers = [answer.get(s.id) for s in self.steps]
+        else:
+            answers = list(answer or [])
+            answers += [None] * (len(self.steps) - len(answers))
+        results = [s.check(a) for s, a in zip(self.steps, answers)]
+        n_ok = sum(r.correct for r in results)
+        return Feedback(n_ok == len(self.steps), f"{n_ok} of {len(self.steps)} steps correct.", self.explanation)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+@dataclass(frozen=True)
+class Bank:
+    """The self-check questions of one notebook, with its learning objectives."""
+
+    module: str
+    objectives: dict[str, str]
+    questions: tuple[Question, ...] = field(default_factory=tuple)
+
+    def get(self, qid: str) -> Question:
+        """Return question ``qid``; unknown ids raise ``ValueError`` listing the accepted ids."""
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise ValueError(f"qid: {qid!r} is not in bank {self.module}; accepted: {[q.id for q in self.questions]}")
+
+    def by_objective(self) -> dict[str, list[str]]:
+        """Objective id → ids of the questions that test it."""
+        out: dict[str, list[str]] = {o: [] for o in self.objectives}
+        for q in self.questions:
+            out.setdefault(q.objective, []).append(q.id)
+        return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Loading and validation
+# ----------------------------------------------------------------------------------------------
+def _options(raw: Any, where: str) -> tuple[Option, ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise ValueError(f"{where}.options: expected a list of at least two options")
+    out = []
+    for i, o in enumerate(raw):
+        if not isinstance(o, dict) or "text" not in o:
+            raise ValueError(f"{where}.options[{i}]: expected a mapping with 'text', 'explanation', optional 'correct'")
+        if not str(o.get("explanation", "")).strip():
+            raise ValueError(f"{where}.options[{i}]: every option needs an explanation")
+        out.append(Option(str(o["text"]), bool(o.get("correct", False)), str(o["explanation"])))
+    return tuple(out)
+
+
+def parse_question(raw: dict[str, Any], where: str = "question", objective: str = "") -> Question:
+    """Build a :class:`Question` from its YAML mapping, validating it.
+
+    Raises:
+        ValueError: naming the faulty field.
+    """
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: expected a mapping")
+    kind = raw.get("type")
+    if kind not in QUESTION_TYPES:
+        raise ValueError(f"{where}.type: {kind!r} is not accepted; accepted: {list(QUESTION_TYPES)}")
+    for key in ("id", "prompt"):
+        if not str(raw.get(key, "")).strip():
+            raise ValueError(f"{where}.{key}: missing")
+    src = raw.get("source", ())
+    common = dict(
+        id=str(raw["id"]),
+        prompt=str(raw["prompt"]),
+        objective=str(raw.get("objective", objective)),
+        explanation=str(raw.get("explanation", "")),
+        source=tuple([src] if isinstance(src, str) else src),
+    )
+    where = f"{where}[{raw['id']}]"
+    if kind == "single":
+        opts = _options(raw.get("options"), where)
+        if sum(o.correct for o in opts) != 1:
+            raise ValueError(f"{where}.options: a single-answer question needs exactly one correct option")
+        return SingleChoice(**common, options=opts)
+    if kind == "multiple":
+        opts = _options(raw.get("options"), where)
+        if not any(o.correct for o in opts):
+            raise ValueError(f"{where}.options: a multiple-answer question needs at least one correct option")
+        return MultipleChoice(**common, options=opts)
+    if kind == "numeric":
+        try:
+            answer = float(raw["answer"])
+            tolerance = float(raw.get("tolerance", 0))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{where}.answer/tolerance: numbers required") from exc
+        if tolerance < 0:
+            raise ValueError(f"{where}.tolerance: must be ≥ 0")
+        if not common["explanation"].strip():
+            raise ValueError(f"{where}.explanation: a numeric question needs an explanation")
+        return Numeric(**common, answer=answer, tolerance=tolerance, unit=str(raw.get("unit", "")))
+    steps_raw = raw.get("steps")
+    if not isinstance(steps_raw, list) or not steps_raw:
+        raise ValueError(f"{where}.steps: a case needs a list of steps")
+    steps = []
+    for i, s in enumerate(steps_raw):
+        if isinstance(s, dict) and s.get("type") == "case":
+            raise ValueError(f"{where}.steps[{i}]: cases cannot be nested")
+        steps.append(parse_question(s, f"{where}.steps[{i}]", objective=common["objective"]))
+    if len({s.id for s in steps}) != len(steps):
+        raise ValueError(f"{where}.steps: step ids must be unique")
+    return Case(**common, steps=tuple(steps))
+
+
+def parse_bank(raw: dict[str, Any], name: str = "bank") -> Bank:
+    """Build and validate a :class:`Bank` from its YAML mapping."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{name}: expected a mapping with module, objectives, questions")
+    objectives = raw.get("objectives")
+    if not isinstance(objectives, dict) or not objectives:
+        raise ValueError(f"{name}.objectives: expected a mapping O1: text, …")
+    questions = tuple(parse_question(q, f"{name}.questions[{i}]") for i, q in enumerate(raw.get("questions") or []))
+    ids = [q.id for q in questions]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise ValueError(f"{name}.questions: duplicate ids {dup}")
+    for q in questions:
+        if q.objective not in objectives:
+            raise ValueError(
+                f"{name}.questions[{q.id}].objective: {q.objective!r} is not an objective; accepted: {list(objectives)}"
+            )
+    return Bank(str(raw.get("module", name)), {str(k): str(v) for k, v in objectives.items()}, questions)
+
+
+def bank_names() -> list[str]:
+    """Names of every question bank shipped with the course."""
+    root = resources.files("course") / "questions"
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+@lru_cache(maxsize=None)
+def load_bank(module: str) -> Bank:
+    """Load the bank ``course/questions/<module>.yaml``.
+
+    Raises:
+        ValueError: for an unknown module (listing the accepted names) or an invalid bank.
+    """
+    names = bank_names()
+    if module not in names:
+        raise ValueError(f"module: no question bank {module!r}; accepted: {names}")
+    text = (resources.files("course") / "questions" / f"{module}.yaml").read_text(encoding="utf-8")
+    return parse_bank(yaml.safe_load(text), module)
+
+
+# ----------------------------------------------------------------------------------------------
+# Rendering
+# ----------------------------------------------------------------------------------------------
+def render_text(text: str) -> str:
+    """A small, predictable Markdown subset → HTML: **bold**, *italic*, `code`, line breaks.
+
+    Everything else is escaped; ``$…$`` is left for MathJax (the widgets use HTMLMath).
+    """
+    out = html.escape(text, quote=False)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
+    out = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", out)
+    out = re.sub(r"`(.+?)`", r"<code>\1</code>", out)
+    return out.replace("\n", "<br/>")
+
+
+class SelfCheck:
+    """An immediate-feedback widget for one single/multiple/numeric question.
+
+    Headless use (tests)::
+
+        sc = SelfCheck(question)
+        sc.answer(1)          # option index or text; a list for multiple; a number or "12 Gy" for numeric
+        fb = sc.submit()      # -> Feedback; sc.feedback.value holds the HTML shown to the learner
+    """
+
+    def __init__(self, question: Question, number: str = "") -> None:
+        if isinstance(question, Case):
+            raise ValueError("question: use CaseCheck for a case question")
+        self.question = question
+        self.last: Feedback | None = None
+        label = f"{number} " if number else ""
+        self.prompt = W.HTMLMath(f"<b>{html.escape(label)}</b>{render_text(question.prompt)}")
+        self.input = self._build_input()
+        self.button = W.Button(description="Check", button_style="", tooltip="Check my answer",
+                               layout=W.Layout(width="auto"))
+        self.button.on_click(lambda _b: self.submit())
+        self.feedback = W.HTMLMath()
+        self.ui = W.VBox([self.prompt, self.input, self.button, self.feedback],
+                         layout=W.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+
+    def _build_input(self) -> W.Widget:
+        q = self.question
+        if isinstance(q, SingleChoice):
+            self._radio = W.RadioButtons(options=[o.text for o in q.options], value=None,
+                                         layout=W.Layout(width="max-content"))
+            return self._radio
+        if isinstance(q, MultipleChoice):
+            self._boxes = [W.Checkbox(value=False, description=o.text, indent=False,
+                                      layout=W.Layout(width="auto")) for o in q.options]
+            return W.VBox(self._boxes)
+        assert isinstance(q, Numeric)
+        self._text = W.Text(placeholder=f"number{' in ' + q.unit if q.unit else ''}", continuous_update=False,
+                            layout=W.Layout(width="16em"))
+        unit = W.Label(q.unit) if q.unit else W.Label("")
+        return W.HBox([self._text, unit])
+
+    def answer(self, value: Any) -> "SelfCheck":
+        """Set the learner's answer programmatically (as a learner would by clicking/typing)."""
+        q = self.question
+        if isinstance(q, SingleChoice):
+            idx = q._index(value)
+            self._radio.value = q.options[idx].text
+        elif isinstance(q, MultipleChoice):
+            vals = [value] if isinstance(value, (str, int)) else list(value)
+            chosen = {q._index(v) for v in vals}
+            for i, box in enumerate(self._boxes):
+                box.value = i in chosen
+        else:
+            self._text.value = str(value)
+        return self
+
+    def current(self) -> Any:
+        """The answer currently entered in the widget."""
+        q = self.question
+        if isinstance(q, SingleChoice):
+            return self._radio.value
+        if isinstance(q, MultipleChoice):
+            return [i for i, b in enumerate(self._boxes) if b.value]
+        return self._text.value
+
+    def submit(self) -> Feedback:
+        """Check the current answer and show the feedback."""
+        self.last = self.question.check(self.current())
+        self.feedback.value = self.last.to_html()
+        return self.last
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.ui)
+
+
+class CaseCheck:
+    """A case: the scenario, then one :class:`SelfCheck` per step, each with its own feedback."""
+
+    def __init__(self, case: Case, number: str = "") -> None:
+        self.question = case
+        label = f"{number} " if number else ""
+        self.prompt = W.HTMLMath(f"<b>{html.escape(label)}Case.</b> {render_text(case.prompt)}")
+        self.steps = [SelfCheck(s, number=f"Step {i + 1}.") for i, s in enumerate(case.steps)]
+        self.ui = W.VBox([self.prompt] + [s.ui for s in self.steps],
+                         layout=W.Layout(border="2px solid #999", padding="6px", margin="6px 0"))
+
+    def answer(self, step_id: str, value: Any) -> "CaseCheck":
+        """Answer one step by its id."""
+        ids = [s.question.id for s in self.steps]
+        if step_id not in ids:
+            raise ValueError(f"step_id: {step_id!r} is not a step of {self.question.id}; accepted: {ids}")
+        self.steps[ids.index(step_id)].answer(value)
+        return self
+
+    def submit(self) -> Feedback:
+        """Check every step (each shows its own feedback) and return the overall verdict."""
+        for s in self.steps:
+            s.submit()
+        return self.question.check({s.question.id: s.current() for s in self.steps})
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.ui)
+
+
+def make_check(question: Question, number: str = "") -> SelfCheck | CaseCheck:
+    """The right widget for ``question``."""
+    return CaseCheck(question, number) if isinstance(question, Case) else SelfCheck(question, number)
+
+
+def self_check(module: str, qid: str, number: str = "") -> SelfCheck | CaseCheck:
+    """Display question ``qid`` of bank ``module`` and return its widget."""
+    from IPython.display import display
+
+    widget = make_check(load_bank(module).get(qid), number)
+    display(widget.ui)
+    return widget
+
+
+def quiz(module: str, ids: Sequence[str] | None = None) -> list[SelfCheck | CaseCheck]:
+    """Display several questions of ``module`` (all of them by default), numbered."""
+    from IPython.display import display
+
+    bank = load_bank(module)
+    chosen: Iterable[Question] = bank.questions if ids is None else [bank.get(i) for i in ids]
+    widgets = [make_check(q, f"Q{i + 1}.") for i, q in enumerate(chosen)]
+    display(W.VBox([w.ui for w in widgets]))
+    return widgets
