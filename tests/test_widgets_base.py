@@ -1,0 +1,67 @@
+"""The FigureApp base class, plotting helpers and the start-page widget check, driven headless."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import pytest
+
+from course.plotting import CYCLE, PALETTE, figure_html, new_figure
+from course.start import WidgetCheck
+from course.widgets import FigureApp, Rendered
+
+
+class Counter(FigureApp):
+    def build_controls(self):
+        return {"n": W.IntSlider(value=1, min=0, max=5), "label": W.Text(value="x")}
+
+    def render(self, fig, n, label):
+        self.calls = getattr(self, "calls", 0) + 1
+        ax = fig.add_subplot()
+        ax.bar(range(n), range(n))
+        self.state["n"] = n
+        return Rendered(alt=f"{n} bars labelled {label}", html=f"<p>{label}:{n}</p>")
+
+
+def test_widget_change_triggers_one_redraw():
+    app = Counter()
+    assert app.calls == 1
+    app.controls["n"].value = 3  # what a learner's slider move does
+    assert app.calls == 2 and app.state["n"] == 3
+    assert 'alt="3 bars labelled x"' in app.figure.value
+    assert app.explanation.value == "<p>x:3</p>"
+
+
+def test_set_redraws_once_for_several_controls():
+    app = Counter()
+    app.set(n=4, label="y")
+    assert app.calls == 2
+    assert app.explanation.value == "<p>y:4</p>"
+    assert len(app.stats.durations) == 2
+
+
+def test_set_unknown_control():
+    with pytest.raises(ValueError, match="accepted"):
+        Counter().set(m=1)
+
+
+def test_figure_html_requires_alt():
+    fig = new_figure()
+    with pytest.raises(ValueError, match="alt"):
+        figure_html(fig, " ")
+    html = figure_html(fig, 'a "quoted" alt')
+    assert html.startswith("<img") and "&quot;quoted&quot;" in html and "base64," in html
+
+
+def test_palette_is_okabe_ito():
+    assert PALETTE["vermillion"] == "#D55E00" and PALETTE["blue"] == "#0072B2"
+    assert len(set(CYCLE)) == len(CYCLE)
+
+
+def test_widget_check_follows_slider():
+    app = WidgetCheck()
+    before = app.figure.value
+    app.controls["count"].value = 20
+    assert app.state["shaded"] == 20
+    assert "first 20 are shaded" in app.state["alt"]
+    assert app.figure.value != before
+    assert "20 of 24" in app.explanation.value
