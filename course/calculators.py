@@ -56,7 +56,7 @@ __all__ = [
     "RADIOSENSITIVITY_LISTS", "NOMS_HISTOLOGY_RADIOSENSITIVITY", "NOMS_DECISIONS", "NOMS_DECISION_TABLE",
     "BAUER_ITEMS", "BAUER_PRIMARY_SITES", "BAUER_BANDS", "MODIFIED_BAUER_BANDS",
     "FRANKEL_GRADES", "ASIA_GRADES", "KPS_DESCRIPTIONS", "ECOG_DESCRIPTIONS", "KPS_ECOG_MAPPINGS",
-    "SAHGAL_PMAX", "CORD_ALPHA_BETA_GY", "CALCIUM_CATEGORIES",
+    "SAHGAL_PMAX", "CORD_ALPHA_BETA_GY", "CALCIUM_CATEGORIES", "REFERENCE_KEYS",
     # result types
     "SinsResult", "TokuhashiResult", "TomitaResult", "EsccResult", "NomsResult", "NomsRule",
     "BauerResult", "BedEqd2", "BedEqd2Result", "CordPmaxResult", "CorrectedCalciumResult",
@@ -641,16 +641,17 @@ NOMS_SOURCE: Final = (
 )
 
 #: Three published radiosensitivity lists, which disagree (NSCLC and thyroid, breast and prostate).
+#: Histology keys follow ``course/data/radiosensitivity.yaml`` ("nsclc" = non-small-cell lung cancer).
 RADIOSENSITIVITY_LISTS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "NOMS (Laufer 2013, as reproduced in an open-source NOMS implementation)": {
         "radiosensitive": ("lymphoma", "myeloma", "seminoma", "breast", "prostate", "ovarian",
                            "neuroendocrine"),
-        "radioresistant": ("renal", "thyroid", "hepatocellular", "colon", "non_small_cell_lung",
-                           "sarcoma", "melanoma"),
+        "radioresistant": ("renal", "thyroid", "hepatocellular", "colon", "nsclc", "sarcoma",
+                           "melanoma"),
     },
     "AO Surgery Reference (classification of tumour radiosensitivity)": {
         "radiosensitive": ("lymphoma", "myeloma", "seminoma"),
-        "radioresistant": ("renal", "melanoma", "thyroid", "colorectal"),
+        "radioresistant": ("renal", "melanoma", "thyroid", "colon"),
         "intermediate": ("all others (benefit from SBRT)",),
     },
     "SC.24 trial stratification (Sahgal 2021)": {
@@ -1312,21 +1313,23 @@ def cord_pmax_check(*, dose_gy: object = _MISSING, fractions: object = _MISSING)
 # ----------------------------------------------------------------------------------------------
 PAYNE_SOURCE: Final = (
     "Payne RB, Little AJ, Williams RB, Milner JR. Interpretation of serum calcium in patients with "
-    "abnormal serum proteins. BMJ. 1973;4(5893):643–646. Thresholds: teaching convention, in line "
-    "with NICE CKS 'Hypercalcaemia'."
+    "abnormal serum proteins. BMJ. 1973;4(5893):643–646. Thresholds: teaching convention "
+    "(hypercalcaemia above 2.60 mmol/L as in the MSD Manual; severe at 3.5 mmol/L as in the Society "
+    "for Endocrinology emergency guidance, Walsh 2016; compare NICE CKS 'Hypercalcaemia')."
 )
 
-#: Teaching categories for corrected calcium (mmol/L): (category, lowest, highest) — a convention;
-#: laboratories quote slightly different reference ranges.
-CALCIUM_CATEGORIES: Final = (
-    ("hypocalcaemia", None, 2.2),  # < 2.2
-    ("normal", 2.2, 2.6),  # 2.2–2.6 inclusive
-    ("hypercalcaemia", 2.6, 3.5),  # > 2.6 and < 3.5
-    ("severe_hypercalcaemia", 3.5, None),  # ≥ 3.5
-)
+#: Teaching categories for corrected calcium (mmol/L) — a convention; laboratories and guidelines
+#: quote slightly different cut-offs. Category → range, as applied to the value rounded to 0.01.
+CALCIUM_CATEGORIES: Final[dict[str, str]] = {
+    "hypocalcaemia": "< 2.2",
+    "normal": "2.2–2.6",
+    "hypercalcaemia": "> 2.6 and < 3.5",
+    "severe_hypercalcaemia": "≥ 3.5",
+}
 _CALCIUM_CAVEATS: Final = (
     "thresholds are a teaching convention (normal 2.2–2.6, hypercalcaemia > 2.6, severe ≥ 3.5 mmol/L); "
-    "use the local laboratory's reference range [M]",
+    "use the local laboratory's reference range; sources place the severe cut-off at 3.4 or 3.5 "
+    "(and Walsh 2016 writes 'above 3.5')",
     "the Payne correction is an approximation; ionised calcium is measured when it matters",
 )
 
@@ -1355,6 +1358,30 @@ def corrected_calcium(*, calcium_mmol_l: object = _MISSING, albumin_g_l: object 
                                   components={"measured_mmol_l": calcium,
                                               "albumin_adjustment_mmol_l": round_half_up(adjustment)},
                                   explanation=explanation, caveats=_CALCIUM_CAVEATS, source=PAYNE_SOURCE)
+
+
+# ----------------------------------------------------------------------------------------------
+# Bibliography keys (course/data/references.yaml) for each calculator
+# ----------------------------------------------------------------------------------------------
+#: Calculator → keys of ``course/data/references.yaml`` to cite (e.g. with ``references.bibliography``).
+REFERENCE_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "sins": ("fisher2010_sins", "fourney2011_sins", "fisher2014_sins"),
+    "escc": ("bilsky2010_escc", "radiopaedia_escc"),
+    "noms": ("laufer2013_noms", "ao_radiosensitivity", "sahgal2021_sc24"),
+    "revised_tokuhashi": ("tokuhashi2005", "tokuhashi2014"),
+    "tomita": ("tomita2001",),
+    "bauer": ("bauer1995",),
+    "modified_bauer": ("leithner2008", "bauer1995"),
+    "frankel": ("frankel1969",),
+    "asia": ("asia2019",),
+    "kps_description": ("karnofsky1949",),
+    "ecog_description": ("oken1982",),
+    "kps_to_ecog": ("oken1982", "buccheri1996"),
+    "ecog_to_kps_range": ("oken1982", "buccheri1996"),
+    "bed_eqd2": ("lq_model",),
+    "cord_pmax_check": ("sahgal2013_pmax", "hytec2019_cord", "quantec2010_cord"),
+    "corrected_calcium": ("payne1973", "msd_hypercalcaemia", "walsh2016_hypercalcaemia"),
+}
 
 
 # ----------------------------------------------------------------------------------------------
