@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, Iterable, Mapping, NamedTuple, NoReturn, TypeVar
 
+from course import datasets as _datasets
+
 __all__ = [
     # scores
     "sins", "revised_tokuhashi", "tomita", "escc", "noms", "bauer", "modified_bauer",
@@ -441,20 +443,13 @@ SINS_BANDS: Final = (
 )
 SINS_CONSULTATION_THRESHOLD: Final = 7  # total ≥ 7 → surgical consultation recommended
 
-_SPINE_LEVELS: Final = (
-    ("Oc",) + tuple(f"C{i}" for i in range(1, 8)) + tuple(f"T{i}" for i in range(1, 13))
-    + tuple(f"L{i}" for i in range(1, 6)) + tuple(f"S{i}" for i in range(1, 6))
-)
-_JUNCTIONAL_LEVELS: Final = frozenset({"Oc", "C1", "C2", "C7", "T1", "T2", "T11", "T12", "L1", "L5", "S1"})
-_MOBILE_LEVELS: Final = frozenset({"C3", "C4", "C5", "C6", "L2", "L3", "L4"})
-_SEMIRIGID_LEVELS: Final = frozenset(f"T{i}" for i in range(3, 11))
-
-#: Spinal level → SINS location. The coccyx is not covered by SINS (an error, not "rigid").
+#: Spinal level → SINS location, from ``course/data/spine.yaml`` (junctional Oc–C2, C7–T2, T11–L1,
+#: L5–S1; mobile C3–C6, L2–L4; semirigid T3–T10; rigid S2–S5). The coccyx is not covered by SINS
+#: (an error, not "rigid"); the calculator tests check every level against the published classes.
 SINS_LEVEL_LOCATION: Final[dict[str, str]] = {
-    level: ("junctional" if level in _JUNCTIONAL_LEVELS else "mobile" if level in _MOBILE_LEVELS
-            else "semirigid" if level in _SEMIRIGID_LEVELS else "rigid")
-    for level in _SPINE_LEVELS
+    lv.name: lv.sins_location for lv in _datasets.levels() if lv.sins_location is not None
 }
+_SPINE_LEVELS: Final = tuple(SINS_LEVEL_LOCATION)
 SINS_LEVELS: Final = _SPINE_LEVELS
 
 #: Course convention for a measured collapse of exactly 50 %: it scores as ">50 %" ("gt50").
@@ -641,23 +636,12 @@ NOMS_SOURCE: Final = (
 )
 
 #: Three published radiosensitivity lists, which disagree (NSCLC and thyroid, breast and prostate).
-#: Histology keys follow ``course/data/radiosensitivity.yaml`` ("nsclc" = non-small-cell lung cancer).
+#: Loaded from ``course/data/radiosensitivity.yaml`` (one copy of the data, with its sources); keyed by
+#: each list's label, the NOMS list first. Histology keys: "nsclc" = non-small-cell lung cancer, etc.
 RADIOSENSITIVITY_LISTS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
-    "NOMS (Laufer 2013, as reproduced in an open-source NOMS implementation)": {
-        "radiosensitive": ("lymphoma", "myeloma", "seminoma", "breast", "prostate", "ovarian",
-                           "neuroendocrine"),
-        "radioresistant": ("renal", "thyroid", "hepatocellular", "colon", "nsclc", "sarcoma",
-                           "melanoma"),
-    },
-    "AO Surgery Reference (classification of tumour radiosensitivity)": {
-        "radiosensitive": ("lymphoma", "myeloma", "seminoma"),
-        "radioresistant": ("renal", "melanoma", "thyroid", "colon"),
-        "intermediate": ("all others (benefit from SBRT)",),
-    },
-    "SC.24 trial stratification (Sahgal 2021)": {
-        "radiosensitive": ("all other histologies, including lung, breast, prostate, thyroid",),
-        "radioresistant": ("gastrointestinal", "sarcoma", "melanoma", "renal"),
-    },
+    entry["label"]: {cls: tuple(entry.get(cls, ())) for cls in ("radiosensitive", "radioresistant", "intermediate")
+                     if entry.get(cls)}
+    for entry in _datasets.radiosensitivity_lists().values()
 }
 _NOMS_LIST_NAME: Final = next(iter(RADIOSENSITIVITY_LISTS))
 
