@@ -1,0 +1,201 @@
+"""A real browser: JupyterLab + Debian's Chromium driven by Playwright (no browser download).
+
+The test starts JupyterLab on 127.0.0.1 (random port, random token) over a temporary copy of
+``notebooks/``, with its own settings/workspaces/runtime folders (no user state leaks in, the
+"Jupyter news" toast is switched off with the same overrides Binder installs), opens a module
+notebook, runs all cells from the *Run* menu, moves a slider with the keyboard and checks that the
+figure (the ``<img>`` inside the figure widget) changed, then answers a self-check question and
+checks that feedback appears. On failure it saves a screenshot and the server log to
+``test-artifacts/``.
+
+Skipped when ``/usr/bin/chromium`` is missing, unless ``REQUIRE_BROWSER=1`` (CI) — then it fails.
+Install the browser with ``apt-get install chromium``; never ``playwright install``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+#: The module notebook the test opens, and the description of the slider it moves.
+NOTEBOOK = "07_complications_and_rehabilitation.ipynb"
+SLIDER = "Albumin (g/L)"
+#: Used when NOTEBOOK is not in the checkout (the start page's widget check).
+FALLBACK = ("00_start_here.ipynb", "Vertebrae")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+OVERRIDES = ROOT / "jupyterlab-overrides.json"
+FEEDBACK = re.compile("✔ Correct|✘ Not quite")
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} not found (apt-get install chromium; .ci/run does it)"
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_settings(settings_dir: Path) -> None:
+    """Install the Binder overrides as this server's user settings (one file per plugin)."""
+    for plugin, values in json.loads(OVERRIDES.read_text(encoding="utf-8")).items():
+        package, _, name = plugin.partition(":")
+        path = settings_dir / package / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+
+
+@pytest.fixture()
+def lab(tmp_path: Path):
+    """A JupyterLab server over a copy of notebooks/; yields (base URL, token, log path)."""
+    _require_browser()
+    pytest.importorskip("playwright.sync_api")
+    work = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    state = tmp_path / "state"
+    _write_settings(state / "settings")
+    env = {
+        **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"),
+        "JUPYTER_CONFIG_DIR": str(state / "config"),
+        "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
+        "IPYTHONDIR": str(state / "ipython"),
+        "MPLBACKEND": "Agg",
+    }
+    port, token = _free_port(), secrets.token_hex(16)
+    log_path = tmp_path / "jupyterlab.log"
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--ServerApp.token={token}", "--allow-root", f"--ServerApp.root_dir={work}"]
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=work)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not answer /api/status in 60 s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield base, token, log_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _choose_notebook() -> tuple[str, str]:
+    return (NOTEBOOK, SLIDER) if (ROOT / "notebooks" / NOTEBOOK).is_file() else FALLBACK
+
+
+def _vbox_of(locator):
+    """The nearest enclosing ipywidgets VBox (an interactive's or a question's whole UI)."""
+    return locator.locator("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '),"
+                           " ' widget-vbox ')][1]")
+
+
+def _img_state(img) -> tuple[str, str]:
+    return img.get_attribute("alt") or "", img.get_attribute("src") or ""
+
+
+def test_run_notebook_move_slider_answer_question(lab, request):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, token, log_path = lab
+    notebook, slider_label = _choose_notebook()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        console: list[str] = []
+        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+        try:
+            page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+            page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
+            accept = page.locator(".jp-Dialog .jp-mod-accept")
+            if accept.count():  # "Select Kernel" (should not happen: notebooks name their kernelspec)
+                accept.first.click()
+
+            # Run → Run All Cells.
+            page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+            # The interactive: its slider, and the figure in the same widget box.
+            slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text=slider_label)).first
+            slider.wait_for(state="attached", timeout=60_000)
+            slider.scroll_into_view_if_needed()
+            app = _vbox_of(slider)
+            img = app.locator(".widget-html img").first
+            expect(img).to_have_attribute("alt", re.compile(".+"), timeout=30_000)
+            before = _img_state(img)
+            readout = slider.locator(".widget-readout")
+            value_before = readout.inner_text()
+
+            handle = slider.locator(".noUi-handle").first
+            handle.focus()
+            handle.press("ArrowRight")
+            handle.press("ArrowRight")
+            expect(readout).not_to_have_text(value_before, timeout=10_000)
+            deadline = time.monotonic() + 20
+            while _img_state(img) == before and time.monotonic() < deadline:
+                page.wait_for_timeout(200)
+            after = _img_state(img)
+            assert after != before, "the figure did not change after moving the slider"
+            assert after[0], "the new figure has no alt text"
+
+            # A self-check question: choose an option, press Check, read the feedback.
+            radio = page.locator(".widget-radio-box").first
+            radio.wait_for(state="attached", timeout=30_000)
+            radio.scroll_into_view_if_needed()
+            question = _vbox_of(radio)
+            feedback = question.locator(".widget-htmlmath").last
+            assert not FEEDBACK.search(feedback.inner_text())
+            radio.locator("input[type=radio]").first.check()
+            question.locator("button", has_text="Check").click()
+            expect(feedback).to_have_text(FEEDBACK, timeout=15_000)
+
+            # The Binder overrides switched off the news toast.
+            assert page.locator(".Toastify__toast", has_text=re.compile("news", re.I)).count() == 0
+        except BaseException:
+            ARTIFACTS.mkdir(exist_ok=True)
+            stem = re.sub(r"\W+", "_", request.node.name)
+            page.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=False)
+            shutil.copy(log_path, ARTIFACTS / f"{stem}.jupyterlab.log")
+            (ARTIFACTS / f"{stem}.console.log").write_text("\n".join(console), encoding="utf-8")
+            raise
+        finally:
+            browser.close()
