@@ -1,0 +1,15 @@
+"""Instructor tooling for the nbgrader course in ``grading/``.
+
+Run ``course-instructor --help`` (or ``python -m course.instructor --help``). The modules:
+
+* :mod:`course.instructor.variants` — per-student case parameters from (secret, student id);
+  the only part a student's notebook imports.
+* :mod:`course.instructor.cli` — the one command for the grading cycle.
+* :mod:`course.instructor.parallel` — validation of submissions and parallel ``nbgrader autograde``.
+* :mod:`course.instructor.kernel_guard` — kernel extension that blocks writes outside the submission.
+* :mod:`course.instructor.nbgrader_ext` — nbgrader preprocessors used by ``grading/nbgrader_config.py``.
+* :mod:`course.instructor.itemanalysis` — item difficulty, discrimination and score histograms.
+* :mod:`course.instructor.leakcheck` — scans what students receive for solutions and answers.
+
+Nothing in this package holds an answer: answers and hidden tests live only in ``grading/source``.
+"""
