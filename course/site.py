@@ -282,7 +282,7 @@ _PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- endblock body_header -%}
 """
 
-_HREF_IPYNB = re.compile(r'href="(?![a-z]+://)(?:\./)?(?:\.\./notebooks/)?([\w.\-]+)\.ipynb(#[^"]*)?"')
+_HREF_IPYNB = re.compile(r'href="(?![a-z]+://)(?:\./)?(?:\.\./)?(?:notebooks/)?([\w.\-]+)\.ipynb(#[^"]*)?"')
 
 
 def _bar(links: list[tuple[str, str]]) -> str:

@@ -1,0 +1,108 @@
+"""The read-only course site (course/site.py): built into a temporary folder from freshly executed notebooks.
+
+Each notebook is executed once here (two at a time) and the same executions feed every check:
+the index links every notebook and carries the educational-use notice; every page exists, keeps the
+alt text of every figure (including the figures inside interactives, shown as static snapshots),
+has no ``<img>`` without alt text, loads no widget JavaScript and links other pages, not notebooks.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import NOTICE, site
+from course.catalogue import MODULES
+
+from conftest import NOTEBOOKS
+
+ALT = re.compile(r'<img\b[^>]*?\balt="([^"]*)"')
+
+
+def _unescaped(alts: list[str]) -> set[str]:
+    """Alt texts compared as text: the exporter may re-encode entities (&#x27; → ')."""
+    return {html.unescape(a) for a in alts}
+
+
+def _alts(nb: nbformat.NotebookNode) -> set[str]:
+    """Alt texts of every figure in an executed notebook's outputs and saved widget state."""
+    found: set[str] = set()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            value = out.get("data", {}).get("text/html", "")
+            found.update(_unescaped(ALT.findall("".join(value) if isinstance(value, list) else value)))
+    state = nb.metadata.get("widgets", {}).get(site.WIDGET_STATE, {}).get("state", {})
+    for model in state.values():
+        value = model.get("state", {}).get("value")
+        if isinstance(value, str):
+            found.update(_unescaped(ALT.findall(value)))
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, dict[Path, tuple[nbformat.NotebookNode, float]]]:
+    out = tmp_path_factory.mktemp("site")
+    executed = site.execute_all(NOTEBOOKS, jobs=2)
+    originals = {p: (copy.deepcopy(nb), s) for p, (nb, s) in executed.items()}
+    site.build(out, executed=executed)
+    return out, originals
+
+
+def test_index_links_every_notebook_and_shows_the_notice(built):
+    out, _ = built
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert html.escape(NOTICE.split(".")[0]) in index
+    for path in NOTEBOOKS:
+        assert f'href="{path.stem}.html"' in index, path.name
+        assert (out / f"{path.stem}.html").is_file()
+    titles = [m.title for m in MODULES]
+    positions = [index.find(html.escape(t)) for t in titles]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions), "modules in course order"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_page_keeps_every_figure_and_is_static(built, path: Path):
+    out, executed = built
+    page = (out / f"{path.stem}.html").read_text(encoding="utf-8")
+    nb, _ = executed[path]
+    expected = _alts(nb)
+    assert expected, f"{path.name}: no figure with alt text in the executed notebook"
+    missing = expected - _unescaped(ALT.findall(page))
+    assert not missing, f"{path.name}: figures lost in the page: {sorted(missing)[:3]}"
+    assert not re.search(r"<img\b(?![^>]*\balt=)[^>]*>", page), "every <img> needs an alt attribute"
+    assert "widget-view+json" not in page and "require.js" not in page and "html-manager" not in page
+    assert not re.search(r'href="(?![a-z]+://)[^"]*\.ipynb', page), "links to notebooks must point to pages"
+    assert 'href="index.html"' in page and html.escape(NOTICE.split(".")[0]) in page
+    if nb.metadata.get("widgets"):
+        assert html.escape(site.STATIC_NOTE) in page
+
+
+def test_static_widgets_render_state_without_javascript():
+    state = {
+        "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_s", "IPY_MODEL_fig", "IPY_MODEL_r",
+                                                                  "IPY_MODEL_b", "IPY_MODEL_gone"]}},
+        "s": {"model_name": "IntSliderModel", "state": {"description": "Vertebrae", "value": 5, "min": 0, "max": 24}},
+        "fig": {"model_name": "HTMLModel", "state": {"value": '<img alt="five shaded" src="data:,"/>'}},
+        "r": {"model_name": "RadioButtonsModel", "state": {"_options_labels": ["24", "33"], "index": None}},
+        "b": {"model_name": "ButtonModel", "state": {"description": "Check"}},
+        "gone": {"model_name": "HTMLModel", "state": {"value": "hidden", "layout": "IPY_MODEL_lay"}},
+        "lay": {"model_name": "LayoutModel", "state": {"display": "none"}},
+    }
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {site.WIDGET_STATE: {"state": state, "version_major": 2, "version_minor": 0}}
+    cell = nbformat.v4.new_code_cell("app")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/plain": "VBox(...)", site.WIDGET_VIEW: {"model_id": "box", "version_major": 2, "version_minor": 0}})]
+    nb.cells.append(cell)
+    site.static_widgets(nb)
+    out = nb.cells[0].outputs[0]["data"]
+    assert set(out) == {"text/html"} and "widgets" not in nb.metadata
+    snap = out["text/html"]
+    assert 'alt="five shaded"' in snap and "Vertebrae" in snap and 'value="5"' in snap
+    assert snap.count('type="radio" disabled>') == 2 and "<button" in snap and "hidden" not in snap
+    assert site.STATIC_NOTE in snap
