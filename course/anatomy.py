@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as W
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Polygon, Rectangle
 
@@ -451,6 +452,38 @@ def prevalence_figure() -> tuple[Figure, str]:
 # ----------------------------------------------------------------------------------------------
 # Interactives
 # ----------------------------------------------------------------------------------------------
+class Backdrop(Artist):
+    """A pre-rendered RGBA bitmap painted straight onto the canvas (no resampling, no masking).
+
+    Interactives draw their static parts (outlines, labels, legends) once into a bitmap and update only a few
+    artists on top: text is the costly part of a matplotlib redraw. The bitmap must have the figure's pixel size.
+    """
+
+    def __init__(self, rgba: Any) -> None:
+        super().__init__()
+        self.rgba = rgba
+        self.set_zorder(-10)
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible():
+            return
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self.rgba[::-1])
+        gc.restore()
+
+
+def render_bitmap(draw: Any, size: tuple[float, float]) -> Any:
+    """Draw ``draw(fig)`` on a scratch figure of ``size`` inches and return its RGBA pixels."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = new_figure(*size, layout=None)
+    FigureCanvasAgg(fig)
+    draw(fig)
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
 def _background(colour_by: str, size: tuple[float, float], rect: tuple[float, float, float, float]) -> Any:
     """Render the static spine drawing once to an RGBA array (text is the costly part of a redraw)."""
     import numpy as np
@@ -490,7 +523,8 @@ class SpineExplorer(FigureApp):
 
     def setup(self, fig: Figure) -> None:
         self._backgrounds = {c: _background(c, self.figsize, self._rect) for c in ("region", "sins")}
-        self._image = fig.figimage(self._backgrounds["region"], 0, 0, zorder=-1, origin="upper")
+        self._image = Backdrop(self._backgrounds["region"])
+        fig.add_artist(self._image)
         ax = fig.add_axes(self._rect)
         ax.set_xlim(-3.2, 5.6)
         ax.set_ylim(-34.2, 1.0)
@@ -506,7 +540,7 @@ class SpineExplorer(FigureApp):
     def render(self, fig: Figure, level: str = "T12", colour_by: str = "region") -> Rendered:
         info = level_info(level)
         lv = datasets.level(level)
-        self._image.set_data(self._backgrounds[colour_by])
+        self._image.rgba = self._backgrounds[colour_by]
         w = _WIDTH[lv.region] * (1.0 - 0.5 * max(0, lv.index - 29) / 4 if lv.region == "sacral" else 1.0)
         y = _y(lv.index)
         self._box.set_bounds(-w / 2, y - 0.38, w, 0.76)

@@ -1,0 +1,238 @@
+"""Module 03: the localisation engine, the triage table and the two interactives (driven headless)."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from course import datasets
+from course import presentation as P
+from course.quiz import SelfCheck, load_bank
+
+
+# ------------------------------------------------------------------------------------------
+# Localisation engine: textbook patterns
+# ------------------------------------------------------------------------------------------
+def test_t10_level_with_brisk_leg_reflexes_is_thoracic_cord_at_t8_t9():
+    r = P.localise(sensory_level="T10", reflexes={"knee": "brisk", "ankle": "brisk"})
+    assert r.syndrome == "cord" and r.region == "thoracic cord"
+    assert r.segments == "T10" and r.vertebrae == "T8–T9"
+    assert r.consistent and r.neurological
+    text = " ".join(r.steps)
+    assert "sensory level" in text and "upper-motor-neurone" in text.lower() and "two vertebrae higher" in text
+
+
+def test_saddle_anaesthesia_absent_ankles_and_retention_is_cauda_equina():
+    r = P.localise(saddle_anaesthesia=True, reflexes={"Achilles": "absent"}, sphincter="retention")
+    assert r.syndrome == "cauda_equina" and r.consistent
+    assert "L2" in r.vertebrae
+    assert "cauda equina" in " ".join(r.steps)
+
+
+def test_c6_thumb_wrist_extension_and_brachioradialis_is_c6_root():
+    r = P.localise(numb_dermatomes=["C6"], weak_myotomes=["C6"], reflexes={"brachioradialis": "reduced"})
+    assert r.syndrome == "root" and r.region == "cervical" and r.segments == "C6"
+    assert r.vertebrae == "C5–C6 foramen" and r.consistent
+
+
+def test_sacral_signs_with_upper_motor_neurone_signs_in_the_legs_point_to_the_conus():
+    r = P.localise(saddle_anaesthesia=True, sphincter="retention", reflexes={"plantar": "extensor", "ankle": "absent"})
+    assert r.syndrome == "conus" and r.vertebrae == "T12–L1"
+
+
+def test_upper_motor_neurone_signs_alone_do_not_fix_the_height():
+    r = P.localise(reflexes={"knee": "brisk", "plantar": "extensor"})
+    assert r.syndrome == "cord" and r.segments == "above L3"
+
+
+def test_no_findings_localises_nothing():
+    r = P.localise()
+    assert r.syndrome == "none" and not r.neurological
+    assert "does not" in r.summary or "No localising" in r.summary
+
+
+def test_sensory_level_a_little_below_an_upper_motor_neurone_sign_is_accepted():
+    r = P.localise(sensory_level="T4", reflexes={"upper abdominal": "absent"})
+    assert r.consistent
+
+
+# ------------------------------------------------------------------------------------------
+# Contradictory input
+# ------------------------------------------------------------------------------------------
+def test_sensory_level_plus_c6_signs_is_flagged_as_two_heights():
+    r = P.localise(sensory_level="T10", numb_dermatomes=["C6"], weak_myotomes=["C6"],
+                   reflexes={"knee": "brisk", "ankle": "brisk"})
+    assert not r.consistent
+    assert "well above the T10 sensory level" in r.conflicts[0]
+    assert "two lesions" in r.conflicts[0]
+    assert "do not fit a single lesion" in r.to_html() and "⚠" in r.to_html()
+
+
+def test_brisk_biceps_far_above_a_thoracic_level_is_flagged():
+    r = P.localise(sensory_level="T12", reflexes={"biceps": "brisk"})
+    assert not r.consistent and "higher lesion or two lesions" in r.conflicts[0]
+
+
+def test_lost_ankle_reflex_below_a_cord_lesion_is_flagged():
+    r = P.localise(sensory_level="T6", reflexes={"knee": "brisk", "ankle": "absent"})
+    assert not r.consistent and "spinal shock" in r.conflicts[0]
+
+
+def test_cauda_equina_with_arm_findings_is_flagged():
+    r = P.localise(saddle_anaesthesia=True, numb_dermatomes=["C6"])
+    assert r.syndrome == "cauda_equina" and not r.consistent and "second, higher problem" in r.conflicts[0]
+
+
+def test_roots_far_apart_are_flagged():
+    r = P.localise(numb_dermatomes=["C6", "L5"])
+    assert not r.consistent and "too far apart" in r.conflicts[0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [({"sensory_level": "T13"}, "sensory_level"), ({"weak_myotomes": ["T6"]}, "weak_myotomes"),
+     ({"reflexes": {"jaw": "brisk"}}, "reflexes"), ({"reflexes": {"knee": "very brisk"}}, "reflexes"),
+     ({"reflexes": {"plantar": "brisk"}}, "plantar"), ({"sphincter": "leaky"}, "sphincter"),
+     ({"numb_dermatomes": ["X1"]}, "numb_dermatomes")],
+)
+def test_invalid_input_names_the_field_and_lists_accepted_values(kwargs, field):
+    with pytest.raises(ValueError, match=field) as exc:
+        P.localise(**kwargs)
+    assert "accepted" in str(exc.value)
+
+
+# ------------------------------------------------------------------------------------------
+# Segment → vertebra
+# ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("segment", "expected"),
+    [("C2", ("C2", "C2")), ("C6", ("C5", "C6")), ("C8", ("C7", "T1")), ("T1", ("C7", "T1")),
+     ("T10", ("T8", "T9")), ("T12", ("T10", "T11")), ("L3", ("T10", "T12")), ("S3", ("T12", "L1"))],
+)
+def test_segments_lie_above_their_vertebrae(segment, expected):
+    assert P.segment_to_vertebrae(segment) == expected
+
+
+def test_every_segment_maps_and_never_below_its_own_vertebra():
+    order = [lv.name for lv in datasets.levels()]
+    for seg in P.SEGMENTS:
+        top, bottom = P.segment_to_vertebrae(seg)
+        assert order.index(top) <= order.index(bottom)
+        if seg in order:
+            assert order.index(bottom) <= order.index(seg)
+
+
+# ------------------------------------------------------------------------------------------
+# Triage
+# ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("vignette", P.vignettes(), ids=lambda v: v["id"])
+def test_vignette_expectations_match_the_decision_table(vignette):
+    assert P.triage(vignette["features"]).category == vignette["expected"]
+
+
+def test_neurology_means_same_day_mri_and_dexamethasone():
+    r = P.triage(["cancer_history", "limb_weakness"])
+    assert r.category == "emergency" and "24 hours" in r.mri and "16 mg" in r.steroids
+    assert "nice_ng234" in r.source and "nice_qs56" in r.source
+
+
+def test_suggestive_pain_without_neurology_means_mri_within_a_week_and_says_it_is_unverified():
+    r = P.triage(["cancer_history", "spinal_pain", "night_pain"])
+    assert r.category == "urgent" and "1 week" in r.mri and "No steroids" in r.steroids
+    assert any("1 week" in u for u in r.unverified)
+
+
+def test_pain_without_cancer_history_or_features_is_routine():
+    assert P.triage(["spinal_pain"]).category == "routine"
+    assert P.triage(["spinal_pain", "night_pain"]).category == "routine"
+
+
+def test_triage_rejects_unknown_features():
+    with pytest.raises(ValueError, match="present: 'fever'.*accepted"):
+        P.triage(["fever"])
+
+
+def test_decision_table_markdown_carries_the_disclaimer():
+    text = P.decision_table_markdown()
+    assert "Local MSCC pathways differ" in text and "Not verified" in text
+
+
+def test_presentation_data_sources_resolve():
+    pairs = datasets.check_sources()
+    assert any(path.startswith("presentation") for path, _ in pairs)
+
+
+# ------------------------------------------------------------------------------------------
+# Interactives
+# ------------------------------------------------------------------------------------------
+def test_localisation_app_presets_drive_the_engine():
+    app = P.LocalisationApp()
+    assert app.state["syndrome"] == "none"
+    app.load_preset("Thoracic cord: T10 level, brisk legs")
+    assert app.state["syndrome"] == "cord" and app.state["vertebrae"] == "T8–T9"
+    assert "T8–T9" in app.state["alt"] and "Reasoning" in app.explanation.value
+    app.load_preset("Cauda equina: saddle, absent ankles, retention")
+    assert app.state["syndrome"] == "cauda_equina"
+    app.load_preset("C6 root: thumb, wrist extension, brachioradialis")
+    assert app.state["syndrome"] == "root"
+    app.load_preset("Contradictory: T10 level plus C6 signs")
+    assert app.state["consistent"] is False and "⚠" in app.explanation.value
+    with pytest.raises(ValueError, match="name"):
+        app.load_preset("nonsense")
+
+
+def test_localisation_app_single_control_changes():
+    app = P.LocalisationApp()
+    app.set(sensory_level="T4", patellar="brisk")
+    assert app.state["syndrome"] == "cord" and app.state["vertebrae"] == "T2–T3"
+    app.preset.value = "Clear all"
+    assert app.state["syndrome"] == "none"
+
+
+def test_triage_app_scores_choices_and_reveals_answers():
+    app = P.TriageApp()
+    answers = app.state["answers"]
+    assert app.state["answered"] == 0
+    app.set(v1="emergency", v2="emergency")
+    assert app.state["answered"] == 2 and app.state["score"] == (answers["v2"] == "emergency") + 1
+    assert "differs" in app.explanation.value
+    app.set(show_answers=True)
+    assert "Decision table" in app.explanation.value and "green rings" in app.state["alt"]
+    app.set(**answers)
+    assert app.state["score"] == len(answers)
+
+
+@pytest.mark.parametrize("make", [P.dermatome_figure, P.segment_figure])
+def test_static_figures_have_alt_text(make):
+    fig, alt = make()
+    assert len(alt) > 80 and fig.axes
+
+
+@pytest.mark.parametrize("cls", [P.LocalisationApp, P.TriageApp])
+def test_widget_updates_are_fast(cls):
+    app = cls()
+    if cls is P.LocalisationApp:
+        for _ in range(2):
+            for name in P.PRESETS:
+                app.load_preset(name)
+    else:
+        for v in ("emergency", "urgent", "routine", None) * 3:
+            app.set(v1=v)
+    assert statistics.median(app.stats.durations[1:]) < 0.2  # target 50 ms; loose bound against flaky CI
+
+
+# ------------------------------------------------------------------------------------------
+# Question bank
+# ------------------------------------------------------------------------------------------
+def test_bank_covers_every_objective_and_checks_answers():
+    from course.references import cite
+
+    bank = load_bank("03_clinical_presentation")
+    assert len(bank.questions) >= 6 and all(bank.by_objective().values())
+    for q in bank.questions:
+        for key in q.source:
+            cite(key)
+    sc = SelfCheck(bank.get("q_level_t10"))
+    sc.answer(1)
+    assert sc.submit().correct
