@@ -82,3 +82,19 @@ def submit(course: Path, student: str, assignment: str, nb=None, *, raw: bytes |
         path.write_text(nbformat.writes(nb), encoding="utf-8")
     (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
     return folder
+
+
+def grading_env(**extra: str) -> dict:
+    import os
+
+    env = dict(os.environ)
+    env["COURSE_GRADING_SECRET"] = SECRET
+    env.pop("COURSE_GRADING_SECRET_FILE", None)
+    env.update(extra)
+    return env
+
+
+def copy_course(template: Path, tmp: Path) -> Path:
+    dest = tmp / "grading"
+    shutil.copytree(template, dest, symlinks=True)
+    return dest

@@ -92,7 +92,7 @@ def cmd_generate(course: Course, args) -> int:
     for a in names:
         require_secret(course, a)
     for a in names:
-        course.nbgrader("generate_assignment", a, "--force")
+        course.call("generate_assignment", a, force=True, create=True)
         injected = inject_release_key(course, a)
         print(f"generated release/{a}/{a}.ipynb" + (" (release key injected)" if injected else ""))
     return 0
@@ -100,14 +100,14 @@ def cmd_generate(course: Course, args) -> int:
 
 def cmd_release(course: Course, args) -> int:
     for a in args.assignments:
-        course.nbgrader("release_assignment", a, "--force")
+        course.nbgrader("release_assignment", a, "--force")  # the API has no --force
         print(f"released {a} to the exchange")
     return 0
 
 
 def cmd_collect(course: Course, args) -> int:
     for a in args.assignments:
-        course.nbgrader("collect", a, "--update")
+        course.call("collect", a, update=True)
         print(f"collected {a} into submitted/")
     return 0
 
@@ -135,9 +135,9 @@ def cmd_autograde(course: Course, args) -> int:
 
 def cmd_feedback(course: Course, args) -> int:
     for a in args.assignments:
-        course.nbgrader("generate_feedback", a, "--force")
+        course.call("generate_feedback", a, force=True)
         if args.release:
-            course.nbgrader("release_feedback", a)
+            course.call("release_feedback", a)
         print(f"feedback for {a} in feedback/" + (" and released" if args.release else ""))
     return 0
 

@@ -149,6 +149,28 @@ class Course:
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         return env
 
+    def api(self):
+        """nbgrader's Python API (what the formgrader uses) configured by this course's
+        ``nbgrader_config.py``; one import of nbgrader for many operations."""
+        if getattr(self, "_api", None) is None:
+            os.environ["PATH"] = self.env()["PATH"]
+            os.chdir(self.root)
+            from nbgrader.apps.api import NbGraderAPI
+            from nbgrader.apps.nbgraderapp import NbGraderApp
+
+            app = NbGraderApp()
+            app.initialize([])
+            self._api = NbGraderAPI(config=app.config)
+        return self._api
+
+    def call(self, method: str, *args, **kwargs) -> str:
+        """Run an API method; raise RuntimeError with nbgrader's log if it fails."""
+        result = getattr(self.api(), method)(*args, **kwargs)
+        if not result.get("success"):
+            detail = (result.get("log") or "") + (result.get("error") or "")
+            raise RuntimeError(f"nbgrader {method} {' '.join(map(str, args))} failed:\n{detail[-3000:]}")
+        return result.get("log") or ""
+
     def nbgrader(self, *args: str, check: bool = True, capture: bool = True,
                  extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         env = self.env()
@@ -235,7 +257,11 @@ def _submission_warnings(course: Course, assignment: str, student: str) -> list[
         if not (meta.get("locked") or meta.get("grade")) or meta.get("solution"):
             continue
         if gid not in sub:
-            out.append(f"cell {gid} had been deleted; nbgrader put the original back for grading")
+            if meta.get("grade"):
+                out.append(f"test cell {gid} had been deleted; nbgrader put the original back for grading")
+            else:
+                out.append(f"read-only cell {gid} had been deleted (nbgrader does not restore it; "
+                           "items that depend on it may fail)")
         elif meta.get("locked") and not meta.get("grade") and sub[gid].source != cell.source:
             out.append(f"read-only cell {gid} had been edited; nbgrader restored the original")
         elif meta.get("grade") and sub[gid].source.split("### BEGIN HIDDEN TESTS")[0].strip() != \
@@ -270,8 +296,6 @@ def _output_warnings(path: Path, cell_timeout: int | None, mem_mb: int) -> list[
                     out.append(f"cell {gid} was interrupted (timeout)")
             if o.output_type == "stream" and "Output truncated" in o.get("text", ""):
                 out.append(f"output of cell {gid} was truncated (very large output)")
-            if o.output_type == "stream" and "was missing from the submission" in cell.source:
-                pass
     return list(dict.fromkeys(out))
 
 
