@@ -175,11 +175,32 @@ def test_threshold_none_when_there_is_no_reversal():
     assert V.reversal_threshold("vvp_sacral", "pelvic_plexus") is None  # already flows that way at rest
 
 
-def test_thoracic_pressure_raises_the_abdominal_threshold():
-    thresholds = [V.reversal_threshold(thoracic=t) for t in (0.0, 15.0, 30.0, 50.0)]
-    assert all(t is not None for t in thresholds)
-    assert thresholds == sorted(thresholds)
-    assert thresholds[-1] > thresholds[0] + 10
+def test_threshold_exists_for_every_chest_pressure():
+    for t in range(0, 81, 5):
+        thr = V.reversal_threshold(thoracic=float(t), tol=1e-4)
+        assert thr is not None and 0.0 < thr < t + 10.0, t
+
+
+def test_high_chest_pressure_shifts_the_threshold_one_for_one():
+    """Once the heart pressure exceeds every capillary bed outside the thorax and abdomen (which then stop
+    feeding the network), only pressure differences matter: the threshold rises mmHg for mmHg with the chest."""
+    offsets = [V.reversal_threshold(thoracic=t, tol=1e-7) - t for t in (30.0, 40.0, 50.0, 60.0)]
+    assert max(offsets) - min(offsets) < 1e-5
+    assert V.reversal_threshold(thoracic=40.0) > V.reversal_threshold(thoracic=0.0) + 10
+
+
+def test_uniform_pressure_changes_no_flow():
+    """Squeezing a network that lies entirely in one compartment adds the same pressure everywhere: no flow changes."""
+    nodes = (V.Node("x", "x", "abdomen"), V.Node("y", "y", "abdomen"), V.Node("s1", "s1", "abdomen", 20.0),
+             V.Node("s2", "s2", "abdomen", 12.0), V.Node("out", "o", "abdomen", 2.0))
+    edges = (V.Edge("s1", "x", 5.0, "inflow"), V.Edge("s2", "y", 3.0, "inflow"), V.Edge("x", "y", 1.0),
+             V.Edge("y", "out", 2.0, "caval"), V.Edge("x", "out", 7.0, "caval"))
+    net = V.Network(nodes, edges)
+    base = V.solve(net)
+    for abd in (10.0, 55.0):
+        squeezed = V.solve(net, abd)
+        np.testing.assert_allclose(squeezed.flow, base.flow, atol=1e-12)
+        assert squeezed.pressure["x"] == pytest.approx(base.pressure["x"] + abd)
 
 
 @pytest.mark.parametrize("thor", [0.0, 15.0, 40.0, 80.0])
