@@ -32,10 +32,11 @@ POSTBUILD = ROOT / "postBuild"
 OVERRIDES = ROOT / "jupyterlab-overrides.json"
 START = "notebooks/00_start_here.ipynb"
 #: Paths a student must never receive (postBuild deletes them).
-MUST_REMOVE = ["grading/source", "grading/tools", "tests/fixtures"]
-# nbgrader's region markers, spelled in two halves so this file never matches its own scan.
-_B, _S, _H = "BEGIN", "SOLUTION", "HIDDEN TESTS"
-MARKER = re.compile(r"^\s*#+\s*(%s|END)\s+(%s|%s)\b" % (_B, _S, _H))
+MUST_REMOVE = ["grading/source", "grading/tools", "grading/rubrics", "tests/fixtures", "tests"]
+# nbgrader's region markers and the rubrics' headings, spelled in pieces so this file never matches
+# its own scan.
+_B, _S, _H, _M = "BEGIN", "SOLUTION", "HIDDEN TESTS", "MARK SCHEME"
+MARKER = re.compile(r"^\s*(#+\s*(%s|END)\s+(%s|%s|%s)\b|\*\*(Model %s|Rubric)\b)" % (_B, _S, _H, _M, "answer"))
 TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".txt", ".yaml", ".yml", ".json", ".cfg", ".toml", ".sh"}
 
 
@@ -62,6 +63,22 @@ def leak_scan(root: Path) -> list[str]:
     return leaks
 
 
+def instructor_leak_scan(root: Path) -> list[str]:
+    """The instructor tooling's scan: no line of any solution or hidden test of grading/source, and
+    no graded numeric answer, anywhere under ``root`` (markers are left to :func:`leak_scan`)."""
+    try:
+        from course.instructor.leakcheck import scan, secrets_of
+    except ImportError:
+        return []
+    snippets: list[str] = []
+    numbers: list[str] = []
+    for source in sorted((ROOT / "grading" / "source").glob("*/*.ipynb")):
+        s, n = secrets_of(source)
+        snippets += s
+        numbers += n
+    return [p.replace(str(root) + os.sep, "") for p in scan([root], snippets, numbers, markers=False)]
+
+
 def repo_files() -> list[str]:
     """What a git clone (what Binder builds) would contain, including files not committed yet."""
     out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
@@ -83,6 +100,8 @@ def plant_canaries(repo: Path) -> list[Path]:
         "grading/tools/make_answers.py": f"# {_B} {_S}\nprint(33)\n# END {_S}\n",
         "tests/fixtures/submissions/s1/m01/m01.ipynb": _notebook(f"### {_B} {_H}\nassert True\n### END {_H}"),
         "grading/answer_key.yaml": "q1: 33\n",
+        "grading/rubrics/a99.md": "# Rubrics\n\n**Model " + "answer.** The cord ends at L1.\n",
+        "grading/new_instructor_notes.md": f"## {_B} {_M}\n",
     }
     paths = []
     for rel, text in canaries.items():
@@ -151,11 +170,15 @@ def test_postbuild_leaves_no_answer_material(repo_copy: Path, tmp_path: Path):
     for canary in canaries:  # the scan can see each kind of leak
         assert any(line.startswith(str(canary.relative_to(repo_copy))) for line in before), canary
 
+    if list((ROOT / "grading" / "source").glob("*/*.ipynb")):  # the instructor scan sees the sources
+        assert any(p.startswith("grading") for p in instructor_leak_scan(repo_copy))
+
     result, prefix, log = run_postbuild(repo_copy, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "leak guard passed" in result.stdout
 
     assert leak_scan(repo_copy) == []
+    assert instructor_leak_scan(repo_copy) == []
     for path in MUST_REMOVE:
         assert not (repo_copy / path).exists(), path
     # What students need is still there.
