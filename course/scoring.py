@@ -72,8 +72,10 @@ ESCC_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def bake_background(fig: Figure, hide: Sequence[Any] = ()) -> None:
+def bake_background(fig: Figure, hide: Sequence[Any] | None = None) -> None:
     """Render what is on ``fig`` now into a background image and hide ``hide`` (fast redraws).
+
+    ``hide=None`` hides everything drawn so far (every child of every axes, figure legends and texts).
 
     Interactives draw their static parts (labels, axes, unselected boxes) once; afterwards only the
     artists created after this call are redrawn on every update, over the stored picture. Text is
@@ -82,6 +84,8 @@ def bake_background(fig: Figure, hide: Sequence[Any] = ()) -> None:
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     background = np.asarray(canvas.buffer_rgba()).copy()
+    if hide is None:
+        hide = [c for ax in fig.axes for c in ax.get_children()] + list(fig.legends) + list(fig.texts)
     for artist in hide:
         artist.set_visible(False)
     fig.figimage(background, 0, 0, origin="upper", zorder=-10)

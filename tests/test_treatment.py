@@ -1,0 +1,195 @@
+"""Tests of course.treatment: steroid arithmetic, the LQ and cord explorers (headless), surgery helpers."""
+
+from __future__ import annotations
+
+import statistics
+
+import numpy as np
+import pytest
+
+from course import calculators, datasets, treatment as T
+from course.plotting import figure_html
+
+
+# ----------------------------------------------------------------------------------------------
+# Dexamethasone arithmetic
+# ----------------------------------------------------------------------------------------------
+def test_source_document_regimen_day_one_is_bolus_plus_four_doses():
+    s = T.steroid_schedule("source_document")
+    assert s.daily[0] == 10 + 4 * 4 == 26
+    assert list(s.daily[1:3]) == [16, 16]  # full-dose days 2–3 (illustrative)
+
+
+def test_halving_taper_over_two_weeks():
+    s = T.steroid_schedule("source_document")
+    taper = list(s.daily[3:])
+    assert taper == [8, 8, 8, 4, 4, 4, 2, 2, 2, 1, 1, 1, 0.5, 0.5]
+    assert len(taper) == 14 and s.last_dose_day == 17
+    assert s.total_mg == 26 + 32 + 3 * (8 + 4 + 2 + 1) + 1 == 104
+
+
+def test_cumulative_is_running_sum_and_monotone():
+    for rid in T.steroid_regimens():
+        s = T.steroid_schedule(rid, days=30)
+        assert np.allclose(s.cumulative, np.cumsum(s.daily))
+        assert np.all(np.diff(s.cumulative) >= 0)
+        assert s.day[0] == 1 and len(s.day) == 30
+
+
+def test_nice_sixteen_mg_daily():
+    s = T.steroid_schedule("nice_ng234")
+    assert s.daily[0] == 16 and list(s.daily[:3]) == [16, 16, 16]
+
+
+def test_linear_taper_reaches_zero_on_last_day():
+    s = T.steroid_schedule("heimdal1992")
+    assert s.daily[0] == 16
+    assert s.daily[1] == pytest.approx(16 * (1 - 1 / 14))
+    assert s.daily[14] == 0 and s.last_dose_day == 14
+
+
+def test_sorensen_high_dose():
+    s = T.steroid_schedule("sorensen1994")
+    assert s.daily[0] == 96 + 96  # course reading: bolus added to the first day's oral dose
+    assert list(s.daily[1:3]) == [96, 96]
+    assert s.daily[3] == pytest.approx(96 * 0.9) and s.daily[12] == 0
+    assert s.total_mg == pytest.approx(96 + 3 * 96 + 96 * 4.5)
+
+
+def test_vecht_arms_differ_only_by_the_bolus():
+    high = T.steroid_schedule("vecht_high")
+    conventional = T.steroid_schedule("source_document")  # = Vecht's 10 mg arm
+    assert high.daily[0] - conventional.daily[0] == 90
+    assert np.array_equal(high.daily[1:], conventional.daily[1:])
+
+
+def test_overrides_and_validation():
+    s = T.steroid_schedule("source_document", full_dose_days=1, taper=T.Taper("linear", 4))
+    assert list(s.daily) == [26, 12, 8, 4, 0]
+    assert T.steroid_schedule("source_document", taper=T.Taper("none")).last_dose_day == 3
+    with pytest.raises(ValueError, match="full_dose_days"):
+        T.steroid_schedule("source_document", full_dose_days=0)
+    with pytest.raises(ValueError, match="accepted"):
+        T.Taper("exponential", 5)
+    with pytest.raises(ValueError, match="accepted"):
+        T.regimen("prednisolone")
+
+
+def test_steroid_explorer_headless():
+    app = T.SteroidExplorer()
+    scheds = app.state["schedules"]
+    assert set(scheds) == {"source_document", "nice_ng234", "sorensen1994"}
+    assert "26 mg on day 1" in app.state["alt"]
+    app.set(full_dose_days=1, taper_kind="linear", taper_days=4)
+    s = app.state["schedules"]["source_document"]
+    assert list(s.daily[:6]) == [26, 12, 8, 4, 0, 0]
+    # Trial-specified regimens keep their own schedule.
+    assert app.state["schedules"]["sorensen1994"].daily[0] == 192
+    app.set(regimens=("heimdal1992",))
+    assert set(app.state["schedules"]) == {"heimdal1992"}
+    assert "Illustrative" in app.explanation.value
+
+
+def test_schedule_table_text():
+    text = T.schedule_table([T.steroid_schedule("source_document")])
+    assert "26 mg" in text and "104 mg" in text
+
+
+# ----------------------------------------------------------------------------------------------
+# Radiotherapy
+# ----------------------------------------------------------------------------------------------
+def test_lq_explorer_presets_and_values():
+    app = T.LqExplorer()
+    assert app.state["total_gy"] == 30 and app.state["fractions"] == 10
+    assert app.state["result"].by_alpha_beta[10].EQD2 == 32.5
+    assert "source document" in app.explanation.value
+    app.set(preset="8x1")
+    assert app.controls["fractions"].value == 1 and app.controls["dose_per_fraction"].value == 8
+    assert app.state["result"].by_alpha_beta[10].BED == 14.4
+    app.set(cord_alpha_beta=0.87)
+    assert 0.87 in app.state["result"].by_alpha_beta
+    app.set(preset="custom", dose_per_fraction=2.0, fractions=20)
+    assert app.state["result"].by_alpha_beta[10].EQD2 == 40.0
+
+
+def test_lq_summary_matches_published_checks():
+    text = T.lq_summary(30, 10)
+    assert "BED  39.00" in text and "EQD2  32.50" in text
+    assert "EQD2  39.06" in T.lq_summary(37.5, 15)
+
+
+def test_every_schedule_resolves_and_cites():
+    for s in T.rt_schedules().values():
+        assert s["total_gy"] > 0 and s["fractions"] >= 1 and s["source"]
+    fig, alt = T.schedules_figure()
+    assert "30 Gy / 10: 32.5" in alt
+    assert figure_html(fig, alt).startswith("<img")
+
+
+# ----------------------------------------------------------------------------------------------
+# Cord limits
+# ----------------------------------------------------------------------------------------------
+def test_sahgal_limits_are_isoeffective_only_at_alpha_beta_two():
+    at2 = T.cord_limits_eqd2(2)
+    assert max(at2.values()) - min(at2.values()) < 0.3
+    for ab in (0.87, 3):
+        eq = T.cord_limits_eqd2(ab)
+        assert max(eq.values()) - min(eq.values()) > 1.0
+
+
+def test_cord_check_explorer():
+    app = T.CordCheckExplorer()
+    app.set(fractions=1, pmax_gy=12.4)
+    assert app.state["result"].within_limit
+    app.set(pmax_gy=13.0)
+    assert not app.state["result"].within_limit and "over" in app.state["alt"]
+    assert "QUANTEC" in app.explanation.value  # the caveat names the other single-fraction limits
+    app.set(fractions=3, pmax_gy=20.3, alpha_beta=0.87)
+    assert app.state["result"].within_limit and app.state["spread"] > 1
+
+
+@pytest.mark.parametrize("cls", [T.SteroidExplorer, T.LqExplorer, T.CordCheckExplorer])
+def test_updates_are_fast(cls):
+    app = cls()
+    name, values = {
+        T.SteroidExplorer: ("full_dose_days", [1, 2, 3, 4, 5]),
+        T.LqExplorer: ("fractions", [1, 2, 5, 10, 20]),
+        T.CordCheckExplorer: ("pmax_gy", [10.0, 12.0, 14.0, 16.0, 18.0]),
+    }[cls]
+    for v in values:
+        app.set(**{name: v})
+    assert statistics.median(app.stats.durations[1:]) < 0.25  # target 50 ms; generous bound for CI
+
+
+# ----------------------------------------------------------------------------------------------
+# Surgery and data
+# ----------------------------------------------------------------------------------------------
+def test_radical_resection_assessment():
+    yes = T.radical_resection_assessment(solitary_spinal_metastasis=True, fit_for_major_surgery=True,
+                                         primary_growth="slow", visceral_mets="none")
+    assert yes.candidate and yes.tomita.total == 2
+    multiple = T.radical_resection_assessment(solitary_spinal_metastasis=False, fit_for_major_surgery=True,
+                                              primary_growth="slow", visceral_mets="none")
+    assert not multiple.candidate and "single spinal metastasis" in multiple.explanation
+    rapid = T.radical_resection_assessment(solitary_spinal_metastasis=True, fit_for_major_surgery=True,
+                                           primary_growth="rapid", visceral_mets="none")
+    assert not rapid.candidate and rapid.tomita.total == 5
+    with pytest.raises(ValueError, match="accepted"):
+        T.radical_resection_assessment(solitary_spinal_metastasis="yes", fit_for_major_surgery=True,
+                                       primary_growth="slow", visceral_mets="none")
+    with pytest.raises(ValueError):
+        T.radical_resection_assessment(solitary_spinal_metastasis=True, fit_for_major_surgery=True,
+                                       primary_growth="fast", visceral_mets="none")
+
+
+def test_surgical_options_cover_the_source_document():
+    labels = {o["id"] for o in T.surgical_options()}
+    assert {"laminectomy", "corpectomy", "separation_surgery", "cement_augmentation", "fusion_instrumentation",
+            "radical_resection"} <= labels
+    assert "Separation surgery" in T.surgical_options_html()
+
+
+def test_treatment_data_sources_resolve():
+    pairs = [p for p in datasets.check_sources() if p[0].startswith("treatment")]
+    assert len(pairs) > 30
+    assert calculators.SAHGAL_PMAX[1] == 12.4
