@@ -87,8 +87,8 @@ def repo_files() -> list[str]:
 
 
 def _notebook(*sources: str) -> str:
-    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-              "source": s} for s in sources]
+    cells = [{"cell_type": "code", "id": f"cell{i}", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": s} for i, s in enumerate(sources)]
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
