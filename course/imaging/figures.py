@@ -1,0 +1,211 @@
+"""Static figures and tables of module 04 (each figure comes with its alt text).
+
+* :func:`collapse_figure` — malignant vs osteoporotic collapse;
+* :func:`disc_figure` — metastasis spares the disc, infection centres on it;
+* :func:`escc_atlas` — one axial T2 image per Bilsky grade;
+* :func:`modalities_markdown`, :func:`signal_markdown`, :func:`tags_markdown` — tables;
+* :func:`bibliography_markdown` — the module's references (shared bibliography + the new keys of
+  ``imaging_modalities.yaml``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from IPython.display import Markdown, display
+from matplotlib.figure import Figure
+
+from course import calculators
+from course.imaging.dicom_io import Series
+from course.imaging.exercises import display_pixels
+from course.imaging.phantom import ESCC_GRADES, SEQUENCES, Findings, Phantom, data, tissue_table
+from course.plotting import figure_html, new_figure, show
+from course.references import references
+
+MALIGNANT = Findings(kind="lytic", extent=1.0, collapse=0.4, pedicle="both", escc="2")
+OSTEOPOROTIC = Findings(kind="osteoporotic", collapse=0.4)
+INFECTION = Findings(kind="infection")
+
+
+def _panel(fig: Figure, n_rows: int, n_cols: int, i: int, image: Any, title: str) -> Any:
+    ax = fig.add_subplot(n_rows, n_cols, i)
+    ax.imshow(display_pixels(image), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_title(title, fontsize=8)
+    ax.set_axis_off()
+    return ax
+
+
+def _zoom_sagittal(ax: Any, rows: tuple[int, int] = (30, 115)) -> None:
+    ax.set_ylim(rows[1], rows[0])
+
+
+def collapse_figure() -> tuple[Figure, str]:
+    """Malignant (top) vs osteoporotic (bottom) collapse of T9: sagittal T1, sagittal STIR, axial T1."""
+    fig = new_figure(6.4, 4.6)
+    for r, (f, name) in enumerate(((MALIGNANT, "Malignant"), (OSTEOPOROTIC, "Osteoporotic"))):
+        ph = Phantom(f)
+        for c, seq in enumerate(("T1", "STIR")):
+            ax = _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: sagittal {seq}")
+            _zoom_sagittal(ax)
+        _panel(fig, 2, 3, 3 * r + 3, ph.axial("T1"), f"{name}: axial T1 through T9")
+    alt = ("Two rows of images of a collapsed T9 vertebra in the synthetic spine. Top row, malignant collapse: the "
+           "whole body is dark on T1 and bright on STIR, its posterior border bulges convexly into the canal, an "
+           "epidural mass presses on the cord, and on the axial image both pedicles are replaced by tumour. Bottom "
+           "row, osteoporotic collapse: the body is wedged anteriorly, only a band under the upper endplate is dark "
+           "on T1 and bright on STIR while the rest keeps normal bright fatty marrow, a small bone fragment is pushed "
+           "back at the posterior-superior corner, and the pedicles and canal are normal.")
+    return fig, alt
+
+
+def disc_figure() -> tuple[Figure, str]:
+    """Metastatic collapse (top) vs spondylodiscitis (bottom): sagittal T1, STIR and T1+Gd FS."""
+    fig = new_figure(6.4, 4.4)
+    for r, (f, name) in enumerate(((MALIGNANT, "Metastasis"), (INFECTION, "Infection"))):
+        ph = Phantom(f)
+        for c, seq in enumerate(("T1", "STIR", "T1+Gd FS")):
+            ax = _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: {seq}")
+            _zoom_sagittal(ax, (40, 125) if f.kind == "infection" else (30, 115))
+    alt = ("Two rows of sagittal images. Top row, a metastasis in T9: the vertebral body is abnormal (dark on T1, bright "
+           "on STIR and after contrast with fat saturation) but the discs above and below keep their normal signal and "
+           "height. Bottom row, spondylodiscitis at T9–T10: the disc itself is abnormal — dark on T1, bright on STIR, "
+           "enhancing — its endplates are eroded, oedema spreads into both neighbouring vertebrae and a small "
+           "paravertebral soft-tissue collar surrounds the disc.")
+    return fig, alt
+
+
+def escc_atlas() -> tuple[Figure, str]:
+    """One zoomed axial T2 image per Bilsky grade, labelled with the calculator's definition."""
+    fig = new_figure(6.4, 4.6)
+    for i, g in enumerate(ESCC_GRADES):
+        img = Phantom(Findings(kind="lytic", extent=0.7, escc=g)).escc_view()
+        ax = _panel(fig, 2, 3, i + 1, img, "")
+        definition = calculators.escc(grade=g).definition
+        short = definition if len(definition) < 44 else definition[:41] + "…"
+        ax.set_title(f"Grade {g}\n{short}", fontsize=7)
+    alt = ("Six axial T2 images of the spinal canal at a vertebral metastasis, one per Bilsky grade. Grade 0: no "
+           "epidural tumour. 1a: a thin tumour rim in the anterior epidural fat without touching the thecal sac. 1b: "
+           "the tumour indents the front of the bright CSF-filled sac but does not reach the cord. 1c: the tumour "
+           "touches the cord without deforming it. 2: the cord is flattened and pushed back, with CSF still visible "
+           "around it. 3: the cord is compressed and no CSF is left around it.")
+    return fig, alt
+
+
+def show_figure(which: str) -> None:
+    """Display one of the module's figures by name: ``collapse``, ``disc`` or ``escc_atlas``."""
+    makers = {"collapse": collapse_figure, "disc": disc_figure, "escc_atlas": escc_atlas}
+    if which not in makers:
+        raise ValueError(f"which: {which!r}; accepted: {sorted(makers)}")
+    fig, alt = makers[which]()
+    show(fig, alt)
+
+
+def figure_as_html(which: str) -> str:
+    """The ``<img>`` HTML of a figure (for tests)."""
+    fig, alt = {"collapse": collapse_figure, "disc": disc_figure, "escc_atlas": escc_atlas}[which]()
+    return figure_html(fig, alt)
+
+
+# ----------------------------------------------------------------------------------------------
+# Tables
+# ----------------------------------------------------------------------------------------------
+def _refs(record: dict[str, Any]) -> list[str]:
+    src = record.get("source", [])
+    further = record.get("further_sources", [])
+    return [*([src] if isinstance(src, str) else src), *further]
+
+
+def modalities_markdown() -> str:
+    """The comparison table of imaging tests, with source numbers keyed to :func:`bibliography_markdown`."""
+    keys = module_reference_keys()
+    rows = ["| Test | Shows best | Radiation | Availability | Limits and contraindications | Sources |",
+            "|---|---|---|---|---|---|"]
+    for m in data()["modalities"]:
+        nums = ", ".join(f"[{keys.index(k) + 1}]" for k in _refs(m))
+        rows.append(f"| **{m['name']}** | {m['shows_best']} | {m['radiation']} | {m['availability']} | "
+                    f"{m['contraindications']} | {nums} |")
+    return "\n".join(rows)
+
+
+def _word(v: float, ref: float) -> str:
+    if v <= 0.12:
+        return "very dark"
+    if v >= 0.8:
+        return "bright"
+    if v > ref + 0.25:
+        return "brighter than marrow"
+    if v < ref - 0.25:
+        return "darker than marrow"
+    return "like marrow"
+
+
+def signal_markdown(tissues: Iterable[str] = ("marrow", "disc", "csf", "fat", "lytic", "blastic", "infected_disc",
+                                              "fracture_oedema", "epidural_tumour")) -> str:
+    """Tissue × modality in words (and HU for CT), from the phantom's illustrative table."""
+    table = tissue_table()
+    heads = ["CT (HU)", *SEQUENCES]
+    rows = ["| Tissue | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
+    for t in tissues:
+        cells = [f"{table[t]['hu']:+d}"]
+        for key in SEQUENCES.values():
+            cells.append(_word(table[t][key], table["marrow"][key]))
+        rows.append(f"| {table[t]['label']} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def tags_markdown(series: Series, index: int = 0) -> str:
+    """The tags of one slice of a series read back from disk, as a Markdown table."""
+    rows = ["| DICOM tag | Value |", "|---|---|"]
+    for k, v in series.tags(index).items():
+        rows.append(f"| {k} | {v} |")
+    return "\n".join(rows)
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown text in a notebook."""
+    display(Markdown(text))
+
+
+# ----------------------------------------------------------------------------------------------
+# References
+# ----------------------------------------------------------------------------------------------
+MODULE_KEYS = ("source_document", "statpearls_spinal_mets", "nice_ng234", "shah2011_imaging", "jung2003_collapse",
+               "bilsky2010_escc", "radiopaedia_escc", "radiopaedia_hu", "radiopaedia_ct_windowing", "dicom_ps33")
+
+
+def local_references() -> dict[str, dict[str, str]]:
+    """References defined in ``imaging_modalities.yaml`` and not (yet) in the shared bibliography."""
+    return dict(data().get("references", {}))
+
+
+def module_reference_keys() -> list[str]:
+    """The module's reference keys, in citation order (every key used by the data file included)."""
+    keys = list(MODULE_KEYS)
+    for m in data()["modalities"]:
+        for k in _refs(m):
+            if k not in keys:
+                keys.append(k)
+    return keys
+
+
+def resolve(key: str) -> tuple[str, str]:
+    """``(citation, confidence)`` of ``key`` from the shared bibliography, else from the data file.
+
+    Raises:
+        ValueError: for a key found in neither.
+    """
+    shared = references()
+    if key in shared:
+        return shared[key].citation, shared[key].confidence
+    local = local_references()
+    if key in local:
+        return local[key]["citation"], local[key]["confidence"]
+    raise ValueError(f"key: unknown reference {key!r}; accepted: {sorted(shared)[:5]}… or {sorted(local)}")
+
+
+def bibliography_markdown() -> str:
+    """The numbered reference list of module 04 (confidence tags as in the clinical reference)."""
+    lines = []
+    for i, k in enumerate(module_reference_keys(), 1):
+        citation, conf = resolve(k)
+        lines.append(f"{i}. {citation} *[{conf}]*")
+    return "\n".join(lines)
