@@ -733,7 +733,7 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
         suggested = NOMS_HISTOLOGY_RADIOSENSITIVITY[histology]
     if radiosensitivity is None and suggested is not None:
         sensitivity, basis = suggested, _NOMS_LIST_NAME
-        caveats.append(f"radiosensitivity of {histology} taken from the {_NOMS_LIST_NAME} list; other "
+        caveats.append(f"radiosensitivity of {histology} taken from the {_NOMS_LIST_NAME}; other "
                        "lists disagree for some histologies (see RADIOSENSITIVITY_LISTS)")
     else:
         sensitivity = _choice("radiosensitivity", _MISSING if radiosensitivity is None else radiosensitivity,
@@ -741,7 +741,7 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
                               note=f"(or give histology= one of {_show(NOMS_HISTOLOGY_RADIOSENSITIVITY)})")
         basis = "explicit"
         if suggested is not None and suggested != sensitivity:
-            caveats.append(f"the {_NOMS_LIST_NAME} list calls {histology} {suggested}; "
+            caveats.append(f"the {_NOMS_LIST_NAME} calls {histology} {suggested}; "
                            f"the explicit radiosensitivity={sensitivity!r} was used")
 
     sins_band: _Band | None = None
@@ -1299,7 +1299,7 @@ PAYNE_SOURCE: Final = (
     "Payne RB, Little AJ, Williams RB, Milner JR. Interpretation of serum calcium in patients with "
     "abnormal serum proteins. BMJ. 1973;4(5893):643–646. Thresholds: teaching convention "
     "(hypercalcaemia above 2.60 mmol/L as in the MSD Manual; severe at 3.5 mmol/L as in the Society "
-    "for Endocrinology emergency guidance, Walsh 2016; compare NICE CKS 'Hypercalcaemia')."
+    "for Endocrinology emergency guidance, Walsh 2016)."
 )
 
 #: Teaching categories for corrected calcium (mmol/L) — a convention; laboratories and guidelines
