@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 
 import pytest
 
@@ -74,12 +73,6 @@ def test_calcium_app_headless():
     assert app.state["category"] == "severe_hypercalcaemia"
     assert app.state["by_convention"]["sfe"].startswith("above 3.5")
 
-
-def test_calcium_app_is_fast():
-    app = C.CorrectedCalciumApp()
-    for ca in (2.2, 2.6, 3.0, 3.4, 2.5, 2.9, 3.3, 2.3):
-        app.set(calcium=ca)
-    assert statistics.median(app.stats.durations[1:]) < 0.10  # target 50 ms; slack for loaded CI
 
 
 # ---------------------------------------------------------------- complications and timeline
