@@ -25,6 +25,7 @@ from course.references import references
 MALIGNANT = Findings(kind="lytic", extent=1.0, collapse=0.4, pedicle="both", escc="2")
 OSTEOPOROTIC = Findings(kind="osteoporotic", collapse=0.4)
 INFECTION = Findings(kind="infection")
+METASTASIS = Findings(kind="lytic", extent=0.9, escc="1b")
 
 
 def _panel(fig: Figure, n_rows: int, n_cols: int, i: int, image: Any, title: str) -> Any:
@@ -60,11 +61,11 @@ def collapse_figure() -> tuple[Figure, str]:
 def disc_figure() -> tuple[Figure, str]:
     """Metastatic collapse (top) vs spondylodiscitis (bottom): sagittal T1, STIR and T1+Gd FS."""
     fig = new_figure(6.4, 4.4)
-    for r, (f, name) in enumerate(((MALIGNANT, "Metastasis"), (INFECTION, "Infection"))):
+    for r, (f, name) in enumerate(((METASTASIS, "Metastasis"), (INFECTION, "Infection"))):
         ph = Phantom(f)
         for c, seq in enumerate(("T1", "STIR", "T1+Gd FS")):
             ax = _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: {seq}")
-            _zoom_sagittal(ax, (40, 125) if f.kind == "infection" else (30, 115))
+            _zoom_sagittal(ax, (40, 125))
     alt = ("Two rows of sagittal images. Top row, a metastasis in T9: the vertebral body is abnormal (dark on T1, bright "
            "on STIR and after contrast with fat saturation) but the discs above and below keep their normal signal and "
            "height. Bottom row, spondylodiscitis at T9–T10: the disc itself is abnormal — dark on T1, bright on STIR, "
