@@ -576,27 +576,48 @@ class PrimaryDistributionApp(FigureApp):
 
     def setup(self, fig: Figure) -> None:
         self._cats, self._data = primary_table()
-        fig.subplots_adjust(left=0.34, right=0.97, top=0.9, bottom=0.14)
-        ax = fig.add_subplot()
-        style_axes(ax)
-        self._ax = ax
         n = len(self._cats)
-        self._bars: list[list[Rectangle]] = []
         hatches = ["", "//", ".."]
+        margins = dict(left=0.34, right=0.97, top=0.9, bottom=0.14)
+
+        def frame(ax: Any) -> None:
+            ax.set_xlim(0, 40)
+            ax.set_ylim(n - 0.5, -0.5)
+
+        def static(with_legend: bool) -> Any:
+            def draw(bg: Figure) -> None:
+                bg.subplots_adjust(**margins)
+                ax = bg.add_subplot()
+                style_axes(ax)
+                frame(ax)
+                ax.set_yticks([])
+                ax.set_xticks([0, 10, 20, 30, 40])
+                ax.set_xlabel("% of spinal metastases")
+                if with_legend:
+                    handles = [Rectangle((0, 0), 1, 1, facecolor=CYCLE[j], edgecolor=PALETTE["black"],
+                                         hatch=hatches[j % 3], label=d["label"]) for j, d in enumerate(self._data)]
+                    ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower right")
+            return render_bitmap(draw, self.figsize)
+
+        # Axis frame, ticks, label and legend are painted once (text is the costly part of a redraw);
+        # the bars and the row labels are updated on a transparent axes on top.
+        self._backdrops = {"single": static(False), "all": static(True)}
+        self._backdrop = Backdrop(self._backdrops["single"])
+        fig.add_artist(self._backdrop)
+        fig.subplots_adjust(**margins)
+        ax = fig.add_subplot()
+        frame(ax)
+        ax.set_axis_off()
+        ax.patch.set_alpha(0)
+        self._ax = ax
+        self._bars: list[list[Rectangle]] = []
         for j, d in enumerate(self._data):
             rects = ax.barh(range(n), [0.0] * n, height=0.8, color=CYCLE[j], edgecolor=PALETTE["black"],
                             hatch=hatches[j % 3], label=d["label"])
             self._bars.append(list(rects))
-        # One label per row, left of the axis, carrying the value in single-source view (text is the costly
-        # part of a redraw, so the values are not drawn a second time at the bar ends).
+        # One label per row, left of the axis, carrying the value in single-source view.
         self._row_labels = [ax.text(-0.01, i, "", ha="right", va="center", fontsize=8,
                                     transform=ax.get_yaxis_transform()) for i in range(n)]
-        ax.set_yticks([])
-        ax.set_xlim(0, 40)
-        ax.set_xticks([0, 10, 20, 30, 40])
-        ax.set_ylim(n - 0.5, -0.5)
-        ax.set_xlabel("% of spinal metastases")
-        self._legend = ax.legend(fontsize=7, frameon=False, loc="lower right")
         self._title = ax.set_title("", fontsize=9)
 
     def _order(self, source: str, order: str) -> list[str]:
@@ -636,7 +657,7 @@ class PrimaryDistributionApp(FigureApp):
                 reported = sum(c in d["values"] for d in self._data)
                 suffix = f" ({reported}/{len(self._data)})"
             self._row_labels[i].set_text(_label(c) + suffix)
-        self._legend.set_visible(source == "all")
+        self._backdrop.rgba = self._backdrops["all" if source == "all" else "single"]
         # model results
         leaders = {d["id"]: leading_primaries(d["id"], 3) for d in self._data}
         firsts = {i: lead[0][0] for i, lead in leaders.items()}
