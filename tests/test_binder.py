@@ -193,6 +193,9 @@ def test_postbuild_leaves_no_answer_material(repo_copy: Path, tmp_path: Path):
     assert json.loads(installed.read_text()) == json.loads(OVERRIDES.read_text())
     server = json.loads((prefix / "etc" / "jupyter" / "jupyter_server_config.d" / "spine-course.json").read_text())
     assert server["ServerApp"]["default_url"] == f"/lab/tree/{START}"
+    page_config = json.loads((prefix / "etc" / "jupyter" / "labconfig" / "page_config.json").read_text())
+    assert page_config["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    assert "@jupyter/nbgrader:validate-assignment" not in page_config["disabledExtensions"]
 
 
 def test_postbuild_guard_fails_the_build_on_a_leak_it_does_not_delete(repo_copy: Path, tmp_path: Path):
