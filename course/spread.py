@@ -343,13 +343,26 @@ def threshold_figure(thoracic: tuple[float, ...] = (0.0, 30.0, 45.0), max_abdomi
     return fig, alt
 
 
+@lru_cache(maxsize=4)
+def _solution_grid(values: tuple[float, ...]) -> tuple[tuple[V.Solution, ...], ...]:
+    """Solutions over a square grid: rows = chest pressure, columns = abdominal pressure (cached)."""
+    return tuple(tuple(V.solve(None, a, t) for a in values) for t in values)
+
+
 def pressure_map(primary: str, values: np.ndarray, retention: float = 0.5) -> np.ndarray:
-    """Fraction of a primary's cells lodging in the spine over a grid of (abdominal, thoracic) pressures."""
+    """Fraction of a primary's cells lodging in the spine over a grid of (abdominal, thoracic) pressures.
+
+    Rows are chest pressures and columns abdominal pressures, both taken from ``values``.
+    """
+    if primary not in V.PRIMARIES:
+        raise ValueError(f"primary: {primary!r}; accepted: {list(V.PRIMARIES)}")
+    node = V.PRIMARIES[primary].node
     out = np.zeros((len(values), len(values)))
-    for i, t in enumerate(values):
-        for j, a in enumerate(values):
-            r = V.tracer_for(primary, a, t, retention)
-            out[i, j] = 0.0 if r is None else r.spine
+    if node is None:
+        return out
+    for i, row in enumerate(_solution_grid(tuple(float(v) for v in values))):
+        for j, sol in enumerate(row):
+            out[i, j] = V.tracer(sol, node, retention).spine
     return out
 
 
@@ -572,3 +585,18 @@ class TracerExplorer(_ManoeuvreControls, FigureApp):
             "numbers are illustrative, not predictions for patients.</i></p>"
         )
         return Rendered(alt=alt, html=text)
+
+
+# ----------------------------------------------------------------------------------------------
+# The disagreement about primaries (data from course/data/epidemiology.yaml, shared with module 01)
+# ----------------------------------------------------------------------------------------------
+def primary_ranking_markdown(top: int = 3) -> str:
+    """A Markdown table: the leading primaries of spinal metastases in each published dataset, with its source."""
+    from course import datasets
+
+    rows = ["| Dataset | Leading primaries (% of spinal metastases) | Source key |", "|---|---|---|"]
+    for d in datasets.distribution("primary"):
+        ranked = sorted(d["values"].items(), key=lambda kv: -kv[1])[:top]
+        cells = ", ".join(f"{k.replace('_', '/')} {v:g}%" for k, v in ranked)
+        rows.append(f"| {d['label']} | {cells} | {', '.join(d['source'])} |")
+    return "\n".join(rows)

@@ -188,3 +188,41 @@ def test_updates_are_reasonably_fast(explorer, tracer_app):
         tracer_app.set(abdominal=value)
     assert np.median(explorer.stats.durations[-3:]) < 0.5
     assert np.median(tracer_app.stats.durations[-3:]) < 0.5
+
+
+# ---------------------------------------------------------------------------------------------
+# The question bank agrees with the model
+# ---------------------------------------------------------------------------------------------
+def test_bank_answers_match_the_model():
+    import math
+
+    from course.quiz import SelfCheck, load_bank
+
+    bank = load_bank("02_spread_to_the_spine")
+    thr = V.reversal_threshold(thoracic=0.0)
+    assert bank.get("q_threshold").answer == math.ceil(thr)
+    sc = SelfCheck(bank.get("q_threshold"))
+    sc.answer(f"{math.ceil(thr)} mmHg")
+    assert sc.submit().correct
+    sc.answer(str(math.floor(thr)))
+    assert not sc.submit().correct
+    # the Ohm's-law question uses the model's own rule
+    net = V.Network((V.Node("x", "x", "abdomen"), V.Node("s", "s", "outside", 12.0), V.Node("h", "h", "thorax", 10.0)),
+                    (V.Edge("s", "x", 4.0, "inflow"), V.Edge("x", "h", 4.0, "caval")))
+    assert V.solve(net).flow[0] == pytest.approx(bank.get("q_ohm").answer)
+    # the case: nothing enters at rest, everything that enters does so at the sacrum when straining
+    assert V.tracer_for("prostate").spine == 0.0
+    first = V.tracer_for("prostate", *V.MANOEUVRES["straining"], retention=1.0)
+    assert first.fractions["sacral"] == pytest.approx(first.spine) and first.spine > 0
+
+
+def test_bank_covers_every_objective_with_sources_that_resolve():
+    from course.quiz import load_bank
+    from course.references import cite
+
+    bank = load_bank("02_spread_to_the_spine")
+    assert len(bank.questions) >= 6
+    assert all(bank.by_objective().values())
+    for q in bank.questions:
+        for key in q.source:
+            cite(key)
