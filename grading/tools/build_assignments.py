@@ -470,8 +470,8 @@ def a07() -> Assignment:
     a.multiple("Which are recognised risks of high-dose dexamethasone boluses?",
                ["gastrointestinal bleeding or perforation", "psychosis", "hyperglycaemia", "hypoglycaemia"],
                {"A", "B", "C"}, objective="O3")
-    a.numeric("What is the EQD2 (α/β = 2 Gy) of a thecal-sac point maximum of 17 Gy in 2 fractions?",
-              44.625, 0.05, objective="O1", unit="Gy")
+    a.numeric("What is the EQD2 (α/β = 2 Gy) of a thecal-sac point maximum of 21 Gy in 3 fractions?",
+              47.25, 0.05, objective="O1", unit="Gy")
     a.code("Use `calculators.cord_pmax_check` for a plan with a thecal-sac Pmax of 22 Gy in 3 fractions. "
            "Set `within_3fx` to whether it is within the limit and `limit_3fx` to the limit in Gy.",
            solution="""
