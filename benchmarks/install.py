@@ -41,8 +41,10 @@ def measure(target: str, no_cache: bool) -> list[object]:
         if no_cache:
             cmd.insert(4, "--no-cache-dir")
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, cwd=work)
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
         t_install = time.perf_counter() - t0
+        if proc.returncode:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n" + "\n".join((proc.stdout + proc.stderr).splitlines()[-20:]))
         site = next(env_dir.glob("lib/python*/site-packages"))
         n_dists = len(list(site.glob("*.dist-info")))
         return [f"`pip install {target.replace(str(ROOT), '.')}`", f"{t_venv:.1f}", f"{t_install:.1f}",

@@ -4,12 +4,16 @@ Each notebook is executed once here (two at a time) and the same executions feed
 the index links every notebook and carries the educational-use notice; every page exists, keeps the
 alt text of every figure (including the figures inside interactives, shown as static snapshots),
 has no ``<img>`` without alt text, loads no widget JavaScript and links other pages, not notebooks.
+
+With ``COURSE_SITE_OUT=<folder>`` (CI) the site is built there instead of a temporary folder, so
+CI publishes the very pages it tested without executing the notebooks a second time.
 """
 
 from __future__ import annotations
 
 import copy
 import html
+import os
 import re
 from pathlib import Path
 
@@ -46,7 +50,8 @@ def _alts(nb: nbformat.NotebookNode) -> set[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, dict[Path, tuple[nbformat.NotebookNode, float]]]:
-    out = tmp_path_factory.mktemp("site")
+    target = os.environ.get("COURSE_SITE_OUT")
+    out = Path(target) if target else tmp_path_factory.mktemp("site")
     executed = site.execute_all(NOTEBOOKS, jobs=2)
     originals = {p: (copy.deepcopy(nb), s) for p, (nb, s) in executed.items()}
     site.build(out, executed=executed)
