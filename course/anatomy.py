@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as W
-from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Polygon, Rectangle
 
 from course import datasets
-from course.plotting import CYCLE, PALETTE, new_figure, style_axes
+from course.plotting import CYCLE, PALETTE, Backdrop, new_figure, render_bitmap, style_axes
 from course.widgets import FigureApp, Rendered
 
 REGIONS = ("occiput", "cervical", "thoracic", "lumbar", "sacral", "coccygeal")
@@ -452,53 +451,18 @@ def prevalence_figure() -> tuple[Figure, str]:
 # ----------------------------------------------------------------------------------------------
 # Interactives
 # ----------------------------------------------------------------------------------------------
-class Backdrop(Artist):
-    """A pre-rendered RGBA bitmap painted straight onto the canvas (no resampling, no masking).
-
-    Interactives draw their static parts (outlines, labels, legends) once into a bitmap and update only a few
-    artists on top: text is the costly part of a matplotlib redraw. The bitmap must have the figure's pixel size.
-    """
-
-    def __init__(self, rgba: Any) -> None:
-        super().__init__()
-        self.rgba = rgba
-        self.set_zorder(-10)
-
-    def draw(self, renderer: Any) -> None:
-        if not self.get_visible():
-            return
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self.rgba[::-1])
-        gc.restore()
-
-
-def render_bitmap(draw: Any, size: tuple[float, float]) -> Any:
-    """Draw ``draw(fig)`` on a scratch figure of ``size`` inches and return its RGBA pixels."""
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    fig = new_figure(*size, layout=None)
-    FigureCanvasAgg(fig)
-    draw(fig)
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba()).copy()
-
-
 def _background(colour_by: str, size: tuple[float, float], rect: tuple[float, float, float, float]) -> Any:
     """Render the static spine drawing once to an RGBA array (text is the costly part of a redraw)."""
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = new_figure(*size, layout=None)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes(rect)
-    artists = _draw_spine(ax)
-    for lv in datasets.levels():
-        artists["boxes"][lv.name].set_facecolor(_colour(lv, colour_by))
-    ax.legend(handles=_legend_handles(colour_by), loc="lower right", fontsize=7, frameon=False, title_fontsize=7,
-              title="SINS location (points)" if colour_by == "sins" else "Region")
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba()).copy()
+    def draw(fig: Figure) -> None:
+        ax = fig.add_axes(rect)
+        artists = _draw_spine(ax)
+        for lv in datasets.levels():
+            artists["boxes"][lv.name].set_facecolor(_colour(lv, colour_by))
+        ax.legend(handles=_legend_handles(colour_by), loc="lower right", fontsize=7, frameon=False,
+                  title_fontsize=7, title="SINS location (points)" if colour_by == "sins" else "Region")
+
+    return render_bitmap(draw, size)
 
 
 class SpineExplorer(FigureApp):

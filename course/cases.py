@@ -26,11 +26,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from course import calculators, datasets, presentation
-from course.complications import FOCUS_IDS, BlitFigureApp, rehab_items, rehab_plan, RehabPlan
+from course.complications import FOCUS_IDS, rehab_items, rehab_plan, RehabPlan
 from course.imaging.phantom import Findings, Phantom, escc_findings
 from course.plotting import PALETTE, figure_html, new_figure
 from course.quiz import Case, Feedback, Numeric, Option, Question, SelfCheck, SingleChoice, render_text
-from course.widgets import Rendered
+from course.widgets import BlitFigureApp, Rendered
 
 __all__ = [
     "CaseAnswers", "cases", "case_ids", "get_case", "solve", "build_case", "build_steps", "answer_table", "schedule_for", "phantom_figure",

@@ -16,27 +16,21 @@ Content and sources are in ``course/data/complications.yaml``. Educational use o
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
 import ipywidgets as W
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 from matplotlib.patches import Rectangle
 
 from course import calculators
 from course.datasets import load
 from course.plotting import PALETTE, new_figure, style_axes
-from course.widgets import FigureApp, Rendered
+from course.widgets import BlitFigureApp, FigureApp, Rendered
 
 __all__ = [
-    "BlitFigureApp", "PHASES", "TREATMENTS", "RT_CHOICES", "STEROID_CHOICES", "FRANKEL_GRADES",
+    "PHASES", "TREATMENTS", "RT_CHOICES", "STEROID_CHOICES", "FRANKEL_GRADES",
     "CalciumReport", "calcium_conventions", "classify_calcium", "calcium_report", "plot_calcium_conventions",
     "CorrectedCalciumApp",
     "steroid_side_effects", "plot_steroid_side_effects",
@@ -62,50 +56,6 @@ def _fail(field: str, value: object, accepted: Iterable[object]) -> None:
 # ----------------------------------------------------------------------------------------------
 # Fast redraws: a FigureApp that blits its moving artists onto a cached background
 # ----------------------------------------------------------------------------------------------
-class BlitFigureApp(FigureApp):
-    """A :class:`FigureApp` whose update redraws only the artists listed in ``self.dynamic``.
-
-    Text rendering dominates matplotlib's cost here (a plain 7×3-inch figure takes ~40 ms to save
-    as PNG on the 2-core machine). The static parts — axes, tick labels, bands — are drawn once into
-    a cached background; each update restores it, draws the dynamic artists (created in ``setup``
-    and appended to ``self.dynamic``) and encodes the pixels as PNG. ``render`` must change only
-    those artists. The HTML is the same ``<img alt=…>`` element :func:`course.plotting.figure_html` makes.
-    """
-
-    clear_each_update = False
-
-    def __init__(self) -> None:
-        self.dynamic: list[Any] = []
-        self._background: Any = None
-        super().__init__()
-
-    def update(self) -> None:
-        start = time.perf_counter()
-        rendered = self.render(self._fig, **self.values())
-        if not rendered.alt or not rendered.alt.strip():
-            raise ValueError("alt: every figure needs a non-empty alt text describing what it shows")
-        canvas = self._fig.canvas
-        if self._background is None:
-            canvas = FigureCanvasAgg(self._fig)
-            for artist in self.dynamic:
-                artist.set_animated(True)
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self._fig.bbox)
-        canvas.restore_region(self._background)
-        for artist in self.dynamic:
-            self._fig.draw_artist(artist)
-        buf = io.BytesIO()
-        w, h = canvas.get_width_height()
-        Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB").save(
-            buf, format="png", compress_level=1)
-        data = base64.b64encode(buf.getvalue()).decode("ascii")
-        alt = html.escape(rendered.alt, quote=True)
-        self.figure.value = f'<img alt="{alt}" title="{alt}" src="data:image/png;base64,{data}" style="max-width:100%"/>'
-        self.explanation.value = rendered.html
-        self.state["alt"] = rendered.alt
-        self.stats.durations.append(time.perf_counter() - start)
-
-
 # ----------------------------------------------------------------------------------------------
 # Hypercalcaemia: corrected calcium and the conventions that label it
 # ----------------------------------------------------------------------------------------------

@@ -9,13 +9,16 @@ from __future__ import annotations
 import base64
 import html
 import io
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")  # headless everywhere; notebooks display the PNG through HTML
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 #: Okabe & Ito (2008) "Color Universal Design" palette, distinguishable with the common colour-vision
@@ -73,19 +76,27 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
+def _check_alt(alt: str) -> None:
+    if not alt or not alt.strip():
+        raise ValueError("alt: every figure needs a non-empty alt text describing what it shows")
+
+
+def img_html(png: bytes, alt: str) -> str:
+    """An ``<img>`` element holding PNG bytes, with ``alt`` (and ``title``) text."""
+    _check_alt(alt)
+    data = base64.b64encode(png).decode("ascii")
+    text = html.escape(alt, quote=True)
+    return f'<img alt="{text}" title="{text}" src="data:image/png;base64,{data}" style="max-width:100%"/>'
+
+
 def figure_html(fig: Figure, alt: str, dpi: int = DPI) -> str:
     """Return an ``<img>`` element holding ``fig`` as an embedded PNG with ``alt`` text.
 
     Raises:
         ValueError: if ``alt`` is empty — every course figure must be described.
     """
-    if not alt or not alt.strip():
-        raise ValueError("alt: every figure needs a non-empty alt text describing what it shows")
-    data = base64.b64encode(png_bytes(fig, dpi=dpi)).decode("ascii")
-    return (
-        f'<img alt="{html.escape(alt, quote=True)}" title="{html.escape(alt, quote=True)}" '
-        f'src="data:image/png;base64,{data}" style="max-width:100%"/>'
-    )
+    _check_alt(alt)
+    return img_html(png_bytes(fig, dpi=dpi), alt)
 
 
 def show(fig: Figure, alt: str) -> None:
@@ -94,3 +105,57 @@ def show(fig: Figure, alt: str) -> None:
 
     display(HTML(figure_html(fig, alt)))
     plt.close(fig)
+
+
+# ----------------------------------------------------------------------------------------------
+# Fast redraws for interactives
+# ----------------------------------------------------------------------------------------------
+# Text is the costly part of a matplotlib redraw (~40 ms for a plain figure on the 2-core CI
+# machine). Interactives therefore draw their static parts (axes, labels, legends) once into a
+# bitmap and redraw only the few artists that change, on top of it. Three tools, one mechanism:
+# ``Backdrop`` (an artist painting a stored bitmap), ``render_bitmap`` (draw something once on a
+# scratch figure) and ``bake_background`` (freeze what a figure shows now).
+class Backdrop(Artist):
+    """A pre-rendered RGBA bitmap painted straight onto the canvas (no resampling, no masking).
+
+    The bitmap must have the figure's pixel size; it is drawn below everything else (zorder −10).
+    """
+
+    def __init__(self, rgba: Any) -> None:
+        super().__init__()
+        self.rgba = rgba
+        self.set_zorder(-10)
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible():
+            return
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self.rgba[::-1])
+        gc.restore()
+
+
+def render_bitmap(draw: Callable[[Figure], Any], size: tuple[float, float]) -> np.ndarray:
+    """Call ``draw(fig)`` on a scratch figure of ``size`` inches and return its RGBA pixels."""
+    fig = new_figure(*size, layout=None)
+    FigureCanvasAgg(fig)
+    draw(fig)
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def bake_background(fig: Figure, hide: Sequence[Any] | None = None) -> Backdrop:
+    """Freeze what ``fig`` shows now into a :class:`Backdrop` and hide the artists ``hide``.
+
+    ``hide=None`` hides everything drawn so far (every child of every axes, figure legends and
+    texts). Artists created afterwards are the only ones redrawn on each update.
+    """
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    background = np.asarray(canvas.buffer_rgba()).copy()
+    if hide is None:
+        hide = [c for ax in fig.axes for c in ax.get_children()] + list(fig.legends) + list(fig.texts)
+    for artist in hide:
+        artist.set_visible(False)
+    backdrop = Backdrop(background)
+    fig.add_artist(backdrop)
+    return backdrop

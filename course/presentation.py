@@ -25,8 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Ellipse, Polygon, Rectangle
 
 from course import datasets
-from course.anatomy import Backdrop, render_bitmap
-from course.plotting import PALETTE, new_figure
+from course.plotting import PALETTE, Backdrop, new_figure, render_bitmap
 from course.widgets import FigureApp, Rendered
 
 SEGMENTS: tuple[str, ...] = tuple(

@@ -24,12 +24,11 @@ from typing import Any, Sequence
 
 import ipywidgets as W
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, Polygon, Rectangle
 
 from course import calculators, datasets
-from course.plotting import PALETTE, new_figure, style_axes
+from course.plotting import PALETTE, bake_background, new_figure, style_axes
 from course.widgets import FigureApp, Rendered
 
 # ----------------------------------------------------------------------------------------------
@@ -70,25 +69,6 @@ ESCC_DESCRIPTIONS: dict[str, str] = {
     "2": "cord compressed,\nCSF visible",
     "3": "cord compressed,\nno CSF visible",
 }
-
-
-def bake_background(fig: Figure, hide: Sequence[Any] | None = None) -> None:
-    """Render what is on ``fig`` now into a background image and hide ``hide`` (fast redraws).
-
-    ``hide=None`` hides everything drawn so far (every child of every axes, figure legends and texts).
-
-    Interactives draw their static parts (labels, axes, unselected boxes) once; afterwards only the
-    artists created after this call are redrawn on every update, over the stored picture. Text is
-    the slow part of a matplotlib redraw, so this keeps updates within the 50 ms target.
-    """
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    background = np.asarray(canvas.buffer_rgba()).copy()
-    if hide is None:
-        hide = [c for ax in fig.axes for c in ax.get_children()] + list(fig.legends) + list(fig.texts)
-    for artist in hide:
-        artist.set_visible(False)
-    fig.figimage(background, 0, 0, origin="upper", zorder=-10)
 
 
 def label(code: str) -> str:
@@ -765,5 +745,5 @@ __all__ = [
     "CATEGORY_LABELS", "DECISION_LABELS", "ESCC_GRADES", "Component", "ScorePanel", "SinsPanel", "TokuhashiPanel",
     "TomitaPanel", "NomsExplorer", "breakdown", "noms_summary", "label", "histology_choices", "classify_everywhere",
     "compartment_figure", "escc_grades_figure", "radiosensitivity_figure", "kps_ecog_figure", "table_html",
-    "scale_table", "points_table", "reference_keys", "bake_background",
+    "scale_table", "points_table", "reference_keys",
 ]

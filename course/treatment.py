@@ -29,8 +29,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course import calculators, datasets
-from course.plotting import CYCLE, PALETTE, new_figure, style_axes
-from course.scoring import bake_background
+from course.plotting import CYCLE, PALETTE, bake_background, new_figure, style_axes
 from course.widgets import FigureApp, Rendered
 
 TAPER_KINDS = ("halving", "linear", "none")

@@ -15,14 +15,17 @@ No browser or kernel front-end is needed: ipywidgets hold their values in Python
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as W
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
-from course.plotting import figure_html, new_figure
+from course.plotting import figure_html, img_html, new_figure
 
 
 @dataclass(frozen=True)
@@ -141,3 +144,42 @@ class FigureApp:
         from IPython.display import display
 
         display(self.ui)
+
+
+class BlitFigureApp(FigureApp):
+    """A :class:`FigureApp` whose update redraws only the artists listed in ``self.dynamic``.
+
+    The static parts — axes, tick labels, bands — are drawn once into a cached background; each
+    update restores it, draws the dynamic artists (created in ``setup`` and appended to
+    ``self.dynamic``) and encodes the pixels as PNG. ``render`` must change only those artists.
+    (For the other route to the same speed, see :func:`course.plotting.bake_background`.)
+    """
+
+    clear_each_update = False
+
+    def __init__(self) -> None:
+        self.dynamic: list[Any] = []
+        self._background: Any = None
+        super().__init__()
+
+    def update(self) -> None:
+        start = time.perf_counter()
+        rendered = self.render(self._fig, **self.values())
+        canvas = self._fig.canvas
+        if self._background is None:
+            canvas = FigureCanvasAgg(self._fig)
+            for artist in self.dynamic:
+                artist.set_animated(True)
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self._fig.bbox)
+        canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            self._fig.draw_artist(artist)
+        buf = io.BytesIO()
+        w, h = canvas.get_width_height()
+        Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB").save(
+            buf, format="png", compress_level=1)
+        self.figure.value = img_html(buf.getvalue(), rendered.alt)
+        self.explanation.value = rendered.html
+        self.state["alt"] = rendered.alt
+        self.stats.durations.append(time.perf_counter() - start)

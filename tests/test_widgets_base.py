@@ -5,9 +5,9 @@ from __future__ import annotations
 import ipywidgets as W
 import pytest
 
-from course.plotting import CYCLE, PALETTE, figure_html, new_figure
+from course.plotting import CYCLE, PALETTE, Backdrop, bake_background, figure_html, new_figure, png_bytes, render_bitmap
 from course.start import WidgetCheck
-from course.widgets import FigureApp, Rendered
+from course.widgets import BlitFigureApp, FigureApp, Rendered
 
 
 class Counter(FigureApp):
@@ -65,3 +65,46 @@ def test_widget_check_follows_slider():
     assert "first 20 are shaded" in app.state["alt"]
     assert app.figure.value != before
     assert "20 of 24" in app.explanation.value
+
+
+class Dot(BlitFigureApp):
+    def build_controls(self):
+        return {"x": W.FloatSlider(value=0.2, min=0, max=1)}
+
+    def setup(self, fig):
+        ax = fig.add_subplot()
+        ax.set_xlim(0, 1)
+        ax.set_title("static title")
+        (self.point,) = ax.plot([0.2], [0.5], "o")
+        self.dynamic.append(self.point)
+
+    def render(self, fig, x):
+        self.point.set_data([x], [0.5])
+        return Rendered(alt=f"dot at {x:.1f}" if x < 0.95 else "")
+
+
+def test_blit_app_redraws_only_the_dynamic_artist():
+    app = Dot()
+    first = app.figure.value
+    app.set(x=0.8)
+    assert app.figure.value != first and 'alt="dot at 0.8"' in app.figure.value
+    with pytest.raises(ValueError, match="alt"):
+        app.set(x=1.0)  # an empty alt text is refused, as for every figure
+
+
+def test_bake_background_freezes_static_artists():
+    fig = new_figure(layout=None)
+    ax = fig.add_subplot()
+    text = ax.text(0.5, 0.5, "static")
+    backdrop = bake_background(fig)
+    assert not text.get_visible()
+    assert isinstance(backdrop, Backdrop) and backdrop in fig.artists
+    assert backdrop.rgba.shape[:2] == (int(fig.bbox.height), int(fig.bbox.width))
+    before = png_bytes(fig)
+    ax.plot([0, 1], [0, 1])  # a dynamic artist drawn over the frozen picture
+    assert png_bytes(fig) != before
+
+
+def test_render_bitmap_size():
+    rgba = render_bitmap(lambda f: f.add_subplot().plot([1, 2]), (2.0, 1.0))
+    assert rgba.shape == (80, 160, 4)
