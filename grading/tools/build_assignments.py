@@ -578,7 +578,7 @@ def a08() -> Assignment:
               [(1, "Explains the band (9–11, ≥6 months) in plain words."),
                (1, "Population estimate, not an individual prediction."),
                (1, "Dated against modern systemic therapy; may underestimate survival."),
-               (1, "Links to the plan (Tokuhashi guidance + NOMS + patient's goals).")], objective="O3")
+               (1, "Links to the plan (Tokuhashi guidance + NOMS + patient's goals).")], objective="O2, O3")
     return a
 
 
