@@ -175,15 +175,15 @@ def test_tables_and_references_resolve():
         figures.resolve(k)
     with pytest.raises(ValueError, match="key"):
         figures.resolve("no_such_reference")
-    # every source key of the data file resolves (shared bibliography or the file's own block)
+    # every source key of the data file resolves in the course bibliography
     from course.imaging.phantom import data
 
     def walk(node):
         if isinstance(node, dict):
             for k, v in node.items():
-                if k in ("source", "further_sources"):
+                if k == "source":
                     yield from ([v] if isinstance(v, str) else v)
-                elif k != "references":
+                else:
                     yield from walk(v)
         elif isinstance(node, list):
             for v in node:

@@ -4,8 +4,7 @@
 * :func:`disc_figure` — metastasis spares the disc, infection centres on it;
 * :func:`escc_atlas` — one axial T2 image per Bilsky grade;
 * :func:`modalities_markdown`, :func:`signal_markdown`, :func:`tags_markdown` — tables;
-* :func:`bibliography_markdown` — the module's references (shared bibliography + the new keys of
-  ``imaging_modalities.yaml``).
+* :func:`bibliography_markdown` — the module's references (from the course bibliography).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from course.imaging.dicom_io import Series
 from course.imaging.exercises import display_pixels
 from course.imaging.phantom import ESCC_GRADES, SEQUENCES, Findings, Phantom, data, tissue_table
 from course.plotting import figure_html, new_figure, show
-from course.references import references
+from course.references import cite
 
 MALIGNANT = Findings(kind="lytic", extent=1.0, collapse=0.4, pedicle="both", escc="2")
 OSTEOPOROTIC = Findings(kind="osteoporotic", collapse=0.4)
@@ -111,8 +110,7 @@ def figure_as_html(which: str) -> str:
 # ----------------------------------------------------------------------------------------------
 def _refs(record: dict[str, Any]) -> list[str]:
     src = record.get("source", [])
-    further = record.get("further_sources", [])
-    return [*([src] if isinstance(src, str) else src), *further]
+    return list([src] if isinstance(src, str) else src)
 
 
 def modalities_markdown() -> str:
@@ -173,11 +171,6 @@ MODULE_KEYS = ("source_document", "statpearls_spinal_mets", "nice_ng234", "shah2
                "bilsky2010_escc", "radiopaedia_escc", "radiopaedia_hu", "radiopaedia_ct_windowing", "dicom_ps33")
 
 
-def local_references() -> dict[str, dict[str, str]]:
-    """References defined in ``imaging_modalities.yaml`` and not (yet) in the shared bibliography."""
-    return dict(data().get("references", {}))
-
-
 def module_reference_keys() -> list[str]:
     """The module's reference keys, in citation order (every key used by the data file included)."""
     keys = list(MODULE_KEYS)
@@ -189,18 +182,13 @@ def module_reference_keys() -> list[str]:
 
 
 def resolve(key: str) -> tuple[str, str]:
-    """``(citation, confidence)`` of ``key`` from the shared bibliography, else from the data file.
+    """``(citation, confidence)`` of ``key`` in the course bibliography.
 
     Raises:
-        ValueError: for a key found in neither.
+        ValueError: for an unknown key.
     """
-    shared = references()
-    if key in shared:
-        return shared[key].citation, shared[key].confidence
-    local = local_references()
-    if key in local:
-        return local[key]["citation"], local[key]["confidence"]
-    raise ValueError(f"key: unknown reference {key!r}; accepted: {sorted(shared)[:5]}… or {sorted(local)}")
+    ref = cite(key)
+    return ref.citation, ref.confidence
 
 
 def bibliography_markdown() -> str:
