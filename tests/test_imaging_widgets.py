@@ -132,11 +132,14 @@ def test_signal_word_and_display():
     assert grey.min() >= 0 and grey.max() <= 1
 
 
-def test_updates_are_fast_enough():
+def test_slice_scroller_changes_the_image():
     app = ex.SequenceExplorer()
+    seen = set()
     for z in range(-20, 21, 10):
         app.set(z_mm=z)
-    assert sorted(app.stats.durations)[len(app.stats.durations) // 2] < 0.5
+        seen.add(app.figure.value)
+    # One redraw per change, each a different slice (latency is measured by benchmarks/widgets.py).
+    assert len(app.stats.durations) == 1 + 5 and len(seen) == 5
 
 
 @pytest.mark.parametrize("cls", [ex.CTWindowApp, ex.SequenceExplorer, ex.SpotTheLesion, ex.GradeTheESCC])
