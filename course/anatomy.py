@@ -23,7 +23,7 @@ from typing import Any
 
 import ipywidgets as W
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Polygon, Rectangle
+from matplotlib.patches import Circle, Ellipse, Polygon, Rectangle
 
 from course import datasets
 from course.plotting import CYCLE, PALETTE, Backdrop, new_figure, render_bitmap, style_axes

@@ -27,7 +27,7 @@ from matplotlib.patches import Rectangle
 from course import calculators
 from course.datasets import load
 from course.plotting import PALETTE, new_figure, style_axes
-from course.widgets import BlitFigureApp, FigureApp, Rendered
+from course.widgets import BlitFigureApp, Rendered
 
 __all__ = [
     "PHASES", "TREATMENTS", "RT_CHOICES", "STEROID_CHOICES", "FRANKEL_GRADES",

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, Polygon, Rectangle
 
 from course import calculators, datasets
+from course.anatomy import compartment_figure  # re-exported: module 05 recaps the compartments
 from course.plotting import PALETTE, bake_background, new_figure, style_axes
 from course.widgets import FigureApp, Rendered
 
@@ -560,31 +561,6 @@ def noms_summary(escc_grade: str, histology: str, list_name: str, sins_total: in
 # ----------------------------------------------------------------------------------------------
 # Static teaching figures
 # ----------------------------------------------------------------------------------------------
-def compartment_figure() -> tuple[Figure, str]:
-    """Share of metastases by compartment (extradural, intradural-extramedullary, intramedullary)."""
-    comp = datasets.epidemiology()["compartment"]
-    names = {"extradural": "extradural", "intradural_extramedullary": "intradural-\nextramedullary",
-             "intramedullary": "intramedullary"}
-    fig = new_figure(6.0, 2.6)
-    ax = fig.add_subplot()
-    style_axes(ax)
-    keys = list(comp["values"])
-    for i, k in enumerate(keys):
-        lo, hi = comp["values"][k]
-        ax.barh(i, hi, color=[PALETTE["blue"], PALETTE["orange"], PALETTE["reddish_purple"]][i], height=0.55)
-        ax.text(hi * 1.15, i, f"{lo}–{hi}%", va="center", fontsize=9)
-    ax.set_xscale("log")
-    ax.set_xlim(0.3, 400)
-    ax.set_yticks(range(len(keys)))
-    ax.set_yticklabels([names.get(k, k) for k in keys], fontsize=9)
-    ax.invert_yaxis()
-    ax.set_xlabel("share of spinal metastases, % (log scale; upper end of the range plotted)")
-    ax.set_title("Where metastases sit relative to dura and cord (Medscape)", fontsize=10, loc="left")
-    alt = ("Horizontal bar chart on a log scale: extradural 94–98%, intradural-extramedullary 5–6%, "
-           "intramedullary 0.5–1% of spinal metastases (Medscape, Tse).")
-    return fig, alt
-
-
 def _draw_escc(ax: Any, grade: str) -> None:
     """Schematic axial slice (anterior at the top, as on MRI) for one ESCC grade."""
     ax.set_xlim(-1.6, 1.6)

@@ -109,6 +109,15 @@ class FigureApp:
         self.update()
         return self
 
+    def set_quietly(self, **values: Any) -> None:
+        """Set controls without redrawing (for a callback that adjusts other controls mid-update)."""
+        was, self._suspended = self._suspended, True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._suspended = was
+
     def _on_change(self, _change: dict[str, Any]) -> None:
         if not self._suspended:
             self.update()

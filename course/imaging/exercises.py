@@ -111,17 +111,6 @@ def signal_word(tissue: str, modality: str) -> str:
     return "close to normal marrow"
 
 
-def _quiet(app: FigureApp, **values: Any) -> None:
-    """Set controls without triggering redraws."""
-    was = app._suspended
-    app._suspended = True
-    try:
-        for k, v in values.items():
-            app.controls[k].value = v
-    finally:
-        app._suspended = was
-
-
 def _image_axes(fig: Figure, rect: tuple[float, float, float, float], shape: tuple[int, int], title: str = ""):  # type: ignore[no-untyped-def]
     ax = fig.add_axes(rect)
     ax.set_axis_off()
@@ -199,16 +188,16 @@ class CTWindowApp(FigureApp):
         owner = change.get("owner")
         if owner is self.controls["preset"] and change["new"] != "custom":
             c, w = window_preset(change["new"])
-            _quiet(self, center=int(c), width=int(w))
+            self.set_quietly(center=int(c), width=int(w))
         elif owner in (self.controls["center"], self.controls["width"]) and self.controls["preset"].value != "custom":
-            _quiet(self, preset="custom")
+            self.set_quietly(preset="custom")
         self.update()
 
     def render(self, fig: Figure, preset: str = "bone", center: int = 400, width: int = 1800,
                plane: str = "axial") -> Rendered:
         if preset != "custom":
             c, w = window_preset(preset)
-            _quiet(self, center=int(c), width=int(w))
+            self.set_quietly(center=int(c), width=int(w))
         else:
             c, w = float(center), float(width)
         img = self._images[plane]
@@ -375,7 +364,7 @@ class SpotTheLesion(FigureApp):
         if self._suspended:
             return
         if change.get("owner") is self.controls["case"]:
-            _quiet(self, level=CHOOSE, diagnosis=CHOOSE)
+            self.set_quietly(level=CHOOSE, diagnosis=CHOOSE)
         self.update()
 
     def set(self, **values: Any) -> "SpotTheLesion":
@@ -481,7 +470,7 @@ class GradeTheESCC(FigureApp):
         if self._suspended:
             return
         if change.get("owner") is self.controls["case"]:
-            _quiet(self, grade=CHOOSE)
+            self.set_quietly(grade=CHOOSE)
         self.update()
 
     def set(self, **values: Any) -> "GradeTheESCC":
