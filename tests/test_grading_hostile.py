@@ -9,7 +9,7 @@ import os
 import nbformat
 import pytest
 
-from grading_helpers import SECRET, answer, cells, copy_course, grading_env, make_course, run_cli, submit
+from grading_support import SECRET, answer, cells, grading_env, make_course, run_cli, submit
 
 A = "a01_anatomy"
 GOOD = 12.0          # every autograded item right (the written item is graded by hand)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from course.instructor import variants
 from course.instructor.leakcheck import run_leak_check, scan, secrets_of
-from grading_helpers import GRADING, ROOT, SECRET, grading_env
+from grading_support import GRADING, ROOT, SECRET, grading_env
 
 ASSIGNMENTS = ["a01_anatomy", "a02_spread", "a03_presentation", "a04_imaging", "a05_scoring",
                "a06_treatment", "a07_complications", "a08_cases"]
