@@ -525,21 +525,45 @@ class TracerExplorer(_ManoeuvreControls, FigureApp):
 
     def setup(self, fig: Figure) -> None:
         fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.88)
+        # Axes, ticks, labels and legend never change: draw them once into an image behind the live
+        # axes (redrawing the tick labels on every update would double its cost).
+        fig.figimage(self._static_layer(fig), 0, 0, origin="upper", zorder=-1)
         ax = self.ax = fig.add_subplot()
-        style_axes(ax)
+        self._frame(ax)
+        ax.axis("off")
         x = np.arange(len(BAR_ORDER))
         colours = [PALETTE["orange"]] * 4 + [PALETTE["sky_blue"]]
-        self.bars = ax.bar(x, np.zeros(len(x)), color=colours, edgecolor="black", lw=0.8, label="this manoeuvre")
+        self.bars = ax.bar(x, np.zeros(len(x)), color=colours, edgecolor="black", lw=0.8)
         self.rest_line = ax.step(np.r_[x - 0.5, x[-1] + 0.5], np.zeros(len(x) + 1), where="post", color="black",
-                                 ls="--", lw=1.2, label="at rest")[0]
+                                 ls="--", lw=1.2)[0]
         self.labels = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=8) for i in x]
-        ax.set_xticks(x, BAR_LABELS, fontsize=8)
-        ax.set_ylim(0, 1.12)
-        ax.set_ylabel("share of released cells")
-        ax.legend(fontsize=8, frameon=False, loc="upper left")
         self.heading = ax.set_title("", fontsize=9)
-        self.note = ax.text(0.5, 0.55, "", transform=ax.transAxes, ha="center", va="center", fontsize=9, wrap=True,
+        self.note = ax.text(0.5, 0.55, "", transform=ax.transAxes, ha="center", va="center", fontsize=9,
                             bbox=dict(boxstyle="round", fc="white", ec=PALETTE["grey"]))
+
+    @staticmethod
+    def _frame(ax: Axes) -> None:
+        ax.set_xlim(-0.6, len(BAR_ORDER) - 0.4)
+        ax.set_ylim(0, 1.12)
+
+    def _static_layer(self, live: Figure) -> np.ndarray:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.patches import Patch
+
+        fig = Figure(figsize=live.get_size_inches(), dpi=live.dpi)
+        canvas = FigureCanvasAgg(fig)
+        fig.set_facecolor("white")
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.88)
+        ax = fig.add_subplot()
+        style_axes(ax)
+        self._frame(ax)
+        ax.set_xticks(np.arange(len(BAR_ORDER)), BAR_LABELS, fontsize=8)
+        ax.set_ylabel("share of released cells")
+        ax.legend(handles=[Patch(fc=PALETTE["orange"], ec="black", label="this manoeuvre"),
+                           Line2D([], [], color="black", ls="--", lw=1.2, label="at rest")],
+                  fontsize=8, frameon=False, loc="upper left")
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
 
     def render(self, fig: Figure, primary: str = "prostate", abdominal: float = 0.0, thoracic: float = 0.0,
                retention: float = 0.5, **_: Any) -> Rendered:
