@@ -9,7 +9,8 @@ Public API
   :func:`pressure_map_figure`.
 * Interactives: :class:`ManoeuvreExplorer` (abdominal/thoracic pressure → flows in the network),
   :class:`TracerExplorer` (primary + manoeuvre → where released tumour cells end up).
-* Helpers: :func:`describe`, :func:`rest_solution`.
+* Helpers: :func:`describe`, :func:`network_alt`, :func:`rest_solution`, :func:`pressure_map`,
+  :func:`primary_ranking_markdown` (the sources' leading primaries, from ``epidemiology.yaml``).
 """
 
 from __future__ import annotations
