@@ -16,9 +16,8 @@ Public API
 from __future__ import annotations
 
 import html
-from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 import ipywidgets as W
 import numpy as np
@@ -434,23 +433,18 @@ class _ManoeuvreControls:
         self._pc = controls
         return controls
 
-    @contextmanager
-    def _quiet(self) -> Iterator[None]:
-        previous = getattr(self, "_suspended", False)
-        self._suspended = True
+    def _set_linked(self, **values: Any) -> None:
+        """Adjust the linked controls without a redraw (the change that triggered this redraws once)."""
         self._syncing = True
         try:
-            yield
+            self.set_quietly(**values)  # type: ignore[attr-defined]  # FigureApp
         finally:
-            self._suspended = previous
             self._syncing = False
 
     def _preset_changed(self, change: dict[str, Any]) -> None:
         if change["new"] in V.MANOEUVRES:
             abd, thor = V.MANOEUVRES[change["new"]]
-            with self._quiet():
-                self._pc["abdominal"].value = abd
-                self._pc["thoracic"].value = thor
+            self._set_linked(abdominal=abd, thoracic=thor)
 
     def _slider_changed(self, _change: dict[str, Any]) -> None:
         if self._syncing:
@@ -458,8 +452,7 @@ class _ManoeuvreControls:
         preset = self._pc["manoeuvre"].value
         current = (self._pc["abdominal"].value, self._pc["thoracic"].value)
         if preset in V.MANOEUVRES and V.MANOEUVRES[preset] != current:
-            with self._quiet():
-                self._pc["manoeuvre"].value = "custom"
+            self._set_linked(manoeuvre="custom")
 
 
 class ManoeuvreExplorer(_ManoeuvreControls, FigureApp):
