@@ -151,7 +151,7 @@ class Localisation:
 
     @property
     def neurological(self) -> bool:
-        """Any neurological finding at all (in a person with cancer: the same-day MSCC pathway)."""
+        """Any neurological finding at all (in a person with cancer: the 24-hour MSCC pathway)."""
         return bool(self.findings)
 
     @property
@@ -473,7 +473,7 @@ def localise(
 # ----------------------------------------------------------------------------------------------
 CATEGORIES = ("emergency", "urgent", "routine")
 CATEGORY_LABELS = {
-    "emergency": "Same day — whole-spine MRI within 24 h + dexamethasone",
+    "emergency": "Within 24 hours — whole-spine MRI + dexamethasone",
     "urgent": "Within a week — whole-spine MRI",
     "routine": "Routine",
 }
@@ -836,7 +836,7 @@ class TriageApp(FigureApp):
     """Sort the patients by urgency; the board marks each choice against the decision table."""
 
     figsize = (6.8, 4.0)
-    title = "Triage — who needs a same-day whole-spine MRI and steroids?"
+    title = "Triage — who needs whole-spine MRI within 24 hours and steroids?"
     clear_each_update = False
     _rect = (0.0, 0.0, 1.0, 0.9)
 
@@ -867,7 +867,7 @@ class TriageApp(FigureApp):
             ax.set_xlim(0, 7.0)
             ax.set_ylim(n + 0.2, -1.2)
             ax.set_axis_off()
-            headers = {"emergency": "Same day\nMRI + steroids", "urgent": "MRI within\na week", "routine": "Routine"}
+            headers = {"emergency": "Within 24 h\nMRI + steroids", "urgent": "MRI within\na week", "routine": "Routine"}
             for c, x in xs.items():
                 ax.add_patch(Rectangle((x - 0.7, -0.5), 1.4, n, facecolor="#F4F4F4", edgecolor=PALETTE["grey"], lw=0.5))
                 ax.text(x, -0.65, headers[c], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
@@ -922,7 +922,7 @@ class TriageApp(FigureApp):
         text = (f"<ol style='list-style:none;padding-left:0'>{''.join(rows)}</ol>" if rows else
                 "<p>Choose a category for each patient.</p>")
         text += f"<p style='font-size:smaller'>{disclaimer}</p>"
-        alt = (f"Sorting board with three columns — same day, within a week, routine — and one row per patient. "
+        alt = (f"Sorting board with three columns — within 24 hours, within a week, routine — and one row per patient. "
                f"{answered} patients placed, {score} agreeing with the decision table"
                + ("; green rings show the table's answers." if show_answers else "."))
         return Rendered(alt=alt, html=text)
