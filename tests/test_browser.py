@@ -129,11 +129,32 @@ def _vbox_of(locator):
                            " ' widget-vbox ')][1]")
 
 
+def _wait_kernel_idle(page, timeout: float = 90.0) -> None:
+    """Accept any dialog (a "Select Kernel" dialog appears when the kernel was slow to start), then
+    wait until the kernel has reported idle (the toolbar's execution indicator) for half a second."""
+    idle = page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="idle"]')
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    deadline, calm = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline:
+        if accept.count() and accept.first.is_visible():
+            accept.first.click()
+            calm = 0
+        elif idle.count():
+            calm += 1
+            if calm >= 3:
+                return
+        else:
+            calm = 0
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the kernel did not become idle within {timeout:.0f} s")
+
+
 def _img_state(img) -> tuple[str, str]:
     return img.get_attribute("alt") or "", img.get_attribute("src") or ""
 
 
 def test_run_notebook_move_slider_answer_question(lab, request):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect, sync_playwright
 
     base, token, log_path = lab
@@ -146,17 +167,21 @@ def test_run_notebook_move_slider_answer_question(lab, request):
         try:
             page.goto(f"{base}/lab/tree/{notebook}?token={token}")
             page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
-            accept = page.locator(".jp-Dialog .jp-mod-accept")
-            if accept.count():  # "Select Kernel" (should not happen: notebooks name their kernelspec)
-                accept.first.click()
 
-            # Run → Run All Cells.
-            page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-
-            # The interactive: its slider, and the figure in the same widget box.
+            # Run → Run All Cells, once the kernel is idle. On a loaded machine JupyterLab may restart a
+            # kernel that was slow to connect and the queued cells are lost: then run all again, once.
             slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text=slider_label)).first
-            slider.wait_for(state="attached", timeout=60_000)
+            for attempt in (1, 2):
+                _wait_kernel_idle(page)
+                page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+                page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+                try:
+                    # The interactive: its slider, and the figure in the same widget box.
+                    slider.wait_for(state="attached", timeout=40_000 * attempt)
+                    break
+                except PlaywrightTimeout:
+                    if attempt == 2:
+                        raise
             slider.scroll_into_view_if_needed()
             app = _vbox_of(slider)
             img = app.locator(".widget-html img").first
