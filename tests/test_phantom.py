@@ -14,6 +14,13 @@ from hypothesis import strategies as st
 from course import calculators
 from course.imaging.phantom import (
     BODY_H,
+    CLASSIC_WINDOW,
+    REGIONS,
+    cord_taper,
+    escc_depth,
+    geometry,
+    level_at,
+    neural_content,
     ESCC_GRADES,
     KINDS,
     LEVELS,
@@ -278,7 +285,9 @@ def test_escc_findings_needs_axial():
     "kwargs, field",
     [
         ({"kind": "tumour"}, "kind"),
-        ({"level": "L1"}, "level"),
+        ({"level": "C2"}, "level"),
+        ({"level": "S1"}, "level"),
+        ({"level": "T13"}, "level"),
         ({"extent": 0}, "extent"),
         ({"collapse": 0.9, "kind": "lytic"}, "collapse"),
         ({"pedicle": "middle", "kind": "lytic"}, "pedicle"),
@@ -286,7 +295,7 @@ def test_escc_findings_needs_axial():
         ({"escc": "2", "kind": "osteoporotic", "collapse": 0.3}, "escc"),
         ({"pedicle": "left", "kind": "infection"}, "pedicle"),
         ({"kind": "osteoporotic"}, "collapse"),
-        ({"kind": "infection", "level": "T11"}, "level"),
+        ({"kind": "infection", "level": "L5"}, "level"),
     ],
 )
 def test_findings_validation(kwargs, field):
@@ -294,10 +303,19 @@ def test_findings_validation(kwargs, field):
         Findings(**kwargs)
 
 
+@pytest.mark.parametrize("level", ["C1", "C2", "S1", "T13", "L6", "t9"])
+def test_unsupported_level_names_the_field_and_the_accepted_levels(level):
+    for call in (lambda: Findings(level=level), lambda: level_centre(level), lambda: geometry(level),
+                 lambda: Phantom().axial("T2", level=level)):
+        with pytest.raises(ValueError, match="level") as err:
+            call()
+        assert "'C3'" in str(err.value) and "'L5'" in str(err.value) and "'T9'" in str(err.value)
+
+
 def test_every_kind_and_level_renders():
     for kind in KINDS:
         kw = {"collapse": 0.3} if kind == "osteoporotic" else {}
-        for level in LEVELS[:-1]:
+        for level in LEVELS[:-1:3]:
             img = Phantom(Findings(kind=kind, level=level, **kw)).sagittal("T1")
             assert img.pixels.shape == (144, 128) and np.isfinite(img.pixels).all()
     with pytest.raises(ValueError, match="modality"):
@@ -337,3 +355,191 @@ def test_bone_and_soft_tissue_windows():
     assert window(img.mean("cortex"), *soft) == 1.0 and window(img.mean("marrow"), *soft) > 0.9
     assert window(img.mean("fat"), *soft) < 0.2
     assert 0.3 < window(img.mean("epidural_tumour"), *soft) < 0.7
+
+
+# ----------------------------------------------------------------------------------------------
+# Regions: cervical, thoracic and lumbar levels; the conus and the cauda equina
+# ----------------------------------------------------------------------------------------------
+def test_levels_cover_c3_to_l5_in_order():
+    assert LEVELS[0] == "C3" and LEVELS[-1] == "L5" and len(LEVELS) == 5 + 12 + 5
+    assert tuple(lv for r in REGIONS.values() for lv in r) == LEVELS
+    zs = [level_centre(lv) for lv in LEVELS]
+    assert zs == sorted(zs, reverse=True) and level_centre("T9") == 0.0
+    for lv in LEVELS:
+        assert level_at(level_centre(lv)) == lv
+    # bodies do not overlap: each disc has a positive height
+    for upper, lower in zip(LEVELS, LEVELS[1:]):
+        gu, gl = geometry(upper), geometry(lower)
+        assert (gu.zc - gu.h / 2) - (gl.zc + gl.h / 2) == pytest.approx(gu.disc) and gu.disc > 0
+
+
+def test_t7_to_t11_keep_the_original_thoracic_geometry():
+    for lv in CLASSIC_WINDOW:
+        g = geometry(lv)
+        assert (g.h, g.disc, g.a, g.b) == (BODY_H, 6.0, 20.0, 16.0)
+        assert (g.canal_a, g.canal_b, g.tri) == (10.0, 9.0, 0.0)
+    assert [level_centre(lv) for lv in CLASSIC_WINDOW] == [56.0, 28.0, 0.0, -28.0, -56.0]
+    assert [escc_depth(g, "T9") for g in ESCC_GRADES] == pytest.approx([None, 1.8, 3.8, 5.4, 8.5, 11.0], abs=1e-9)
+
+
+def _body_area(level: str) -> float:
+    """Area (mm²) of the vertebral body (bone in front of the canal) on the axial slice through its middle."""
+    img = Phantom(Findings(level=level), noise=False).axial("T1", level=level)
+    _, y, _ = img.coordinates()
+    bone = np.isin(img.labels, [T["cortex"], T["marrow"]]) & (y < -1.0)
+    return float(bone.sum()) * img.spacing[0] * img.spacing[1]
+
+
+def test_body_area_and_height_increase_from_cervical_to_lumbar():
+    body = {lv: _body_area(lv) for lv in ("C4", "C6", "T1", "T4", "T9", "T12", "L1", "L3")}
+    order = ["C4", "C6", "T1", "T4", "T9", "T12", "L1", "L3"]
+    assert [body[lv] for lv in order] == sorted(body[lv] for lv in order)
+    assert body["C6"] < body["T9"] < body["L3"] and body["L3"] > 2.5 * body["C6"]
+    assert geometry("C6").h < geometry("T9").h < geometry("L3").h
+    heights = [geometry(lv).h for lv in LEVELS[: LEVELS.index("L4") + 1]]
+    assert heights == sorted(heights)
+    # cervical bodies are wider than deep; the lumbar body is the largest in both directions
+    c6, t9, l3 = geometry("C6"), geometry("T9"), geometry("L3")
+    assert c6.a > c6.b and l3.a > t9.a > c6.a and l3.b > t9.b > c6.b
+
+
+def _canal_measures(level: str) -> tuple[float, float, float, float]:
+    """Canal width, depth, and width near its front and back (mm), from the labels of the ESCC view."""
+    img = Phantom(Findings(level=level), noise=False).escc_view()
+    x, y, _ = img.coordinates()
+    g = geometry(level)
+    inside = np.isin(img.labels, [T["epidural_fat"], T["csf"], T["dura"], T["cord"], T["nerve_root"]])
+    inside &= (np.abs(x) < 20) & (y > -2.0)
+    front = inside & (np.abs(y - (g.canal_cy - 0.5 * g.canal_b)) < 0.3)
+    back = inside & (np.abs(y - (g.canal_cy + 0.5 * g.canal_b)) < 0.3)
+    return float(np.ptp(x[inside])), float(np.ptp(y[inside])), float(np.ptp(x[front])), float(np.ptp(x[back]))
+
+
+def test_canal_shape_by_region():
+    cw, cd, cf, cb = _canal_measures("C5")
+    tw, td, tf, tb = _canal_measures("T9")
+    lw, ld, lf, lb = _canal_measures("L3")
+    assert cw > tw and lw > tw  # the thoracic canal is the narrowest
+    assert cw / cd > 1.4 and tw / td < 1.25  # cervical wide and flat; thoracic nearly round
+    assert cf > 1.2 * cb and lf > 1.2 * lb  # triangular: wide in front, narrow behind
+    assert abs(tf - tb) < 1.0  # round: symmetric front to back
+
+
+def _components(mask: np.ndarray) -> int:
+    """Number of 4-connected components of a boolean mask (small images; no SciPy needed)."""
+    seen = np.zeros_like(mask)
+    count = 0
+    for start in zip(*np.nonzero(mask)):
+        if seen[start]:
+            continue
+        count += 1
+        stack = [start]
+        seen[start] = True
+        while stack:
+            r, c = stack.pop()
+            for rr, cc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+                if 0 <= rr < mask.shape[0] and 0 <= cc < mask.shape[1] and mask[rr, cc] and not seen[rr, cc]:
+                    seen[rr, cc] = True
+                    stack.append((rr, cc))
+    return count
+
+
+@pytest.mark.parametrize("level", ["C3", "C5", "C7", "T1", "T4", "T9", "T11", "T12", "L1"])
+def test_cord_present_down_to_the_conus(level):
+    img = Phantom(Findings(level=level)).escc_view()
+    assert img.mask("cord").any(), level
+    assert neural_content(level) in ("cord", "conus")
+    if level != "L1":
+        assert not img.mask("nerve_root").any(), level
+
+
+def test_conus_tapers_and_ends_at_the_l1_l2_disc():
+    l1, l2 = geometry("L1"), geometry("L2")
+    disc = (l1.zc - l1.h / 2 + l2.zc + l2.h / 2) / 2
+    assert cord_taper(level_centre("T11")) == 1.0 and cord_taper(level_centre("T12")) == 1.0
+    assert 0.0 < cord_taper(level_centre("L1")) < 1.0 and cord_taper(disc - 0.1) == 0.0
+    assert neural_content("T12") == "cord" and neural_content("L1") == "conus"
+    # the cord cross-section shrinks through the conus, and roots gather around it
+    areas = [Phantom(Findings()).axial("T2", z=zz, fov=48.0, centre=(0.0, 3.0)).mask("cord").sum()
+             for zz in (level_centre("T11"), level_centre("T12") - 8, level_centre("L1"), disc - 1)]
+    assert areas[0] >= areas[1] > areas[2] > areas[3] == 0
+    sag = Phantom(Findings(level="L1")).sagittal("T2")
+    _, _, z = sag.coordinates()
+    cord_rows = z[sag.mask("cord").any(axis=1), 0]
+    assert cord_rows.min() > disc - 1.0 and cord_rows.min() < level_centre("L1")
+    root_rows = z[sag.mask("nerve_root").any(axis=1), 0]
+    assert root_rows.min() < level_centre("L2") and root_rows.max() < level_centre("T12")
+
+
+@pytest.mark.parametrize("level", ["L2", "L3", "L4", "L5"])
+def test_cauda_equina_below_the_conus(level):
+    img = Phantom(Findings(level=level)).escc_view()
+    assert neural_content(level) == "cauda_equina"
+    assert not img.mask("cord").any(), level
+    roots = img.mask("nerve_root")
+    assert _components(roots) >= 5  # several separate root bundles …
+    csf = img.mask("csf")
+    assert csf.sum() > 3 * roots.sum()  # … floating in CSF
+    sag = Phantom(Findings(level=level)).sagittal("T2")  # centred on the level; may reach up to the conus
+    _, _, z = sag.coordinates()
+    l1 = geometry("L1")
+    below = z < l1.zc - l1.h / 2 - l1.disc / 2
+    assert not (sag.mask("cord") & below).any() and (sag.mask("nerve_root") & below).any()
+
+
+@pytest.mark.parametrize("level", ["C5", "L3"])
+def test_signal_relations_hold_outside_the_thorax(level):
+    f = Findings(level=level)
+    ph = Phantom(f)
+    t1, t2, stir, ct = (ph.axial(m) for m in ("T1", "T2", "STIR", "CT"))
+    assert t1.mean("marrow") > t1.mean("muscle") + 0.15
+    assert t1.mean("fat") > 0.8 and stir.mean("fat") < 0.15
+    assert t1.mean("csf") < 0.2 and t2.mean("csf") > 0.85
+    neural = "cord" if level == "C5" else "nerve_root"
+    assert t2.mean("csf") > t2.mean(neural) + 0.3  # cord or roots dark in bright CSF on T2
+    for m in MODALITIES[1:]:
+        assert ph.sagittal(m).mean("cortex") < 0.1, m
+    order = ["cortex", "marrow", "muscle", "csf", "fat"]
+    means = [ct.mean(t) for t in order]
+    assert means == sorted(means, reverse=True)
+    sag = ph.sagittal("T1")
+    assert sag.mean("marrow") > sag.mean("disc") + 0.15
+    # lesions: marrow replacement and sclerosis read the same way as in the thorax
+    lytic = Phantom(Findings(kind="lytic", level=level, extent=0.7))
+    assert lytic.sagittal("T1").mean("lytic") < lytic.sagittal("T1").mean("disc")
+    assert lytic.sagittal("STIR").mean("lytic") > lytic.sagittal("STIR").mean("marrow") + 0.5
+    blastic = Phantom(Findings(kind="blastic", level=level, extent=0.7)).sagittal("CT")
+    assert blastic.mean("blastic") > blastic.mean("marrow") + 400
+
+
+@pytest.mark.parametrize("level", ["C6", "T12", "L1", "L3", "L5"])
+@pytest.mark.parametrize("grade", ESCC_GRADES)
+def test_escc_images_read_as_their_grade_at_every_region(level, grade):
+    f = Findings(kind="lytic", level=level, extent=0.8, collapse=0.2, pedicle="left", escc=grade)
+    assert calculators.escc(**escc_findings(Phantom(f).escc_view())).grade == grade
+
+
+def test_below_the_conus_the_grade_is_read_on_the_roots():
+    mild = Phantom(Findings(kind="blastic", level="L3", extent=0.7, escc="2")).escc_view()
+    severe = Phantom(Findings(kind="blastic", level="L3", extent=0.7, escc="3")).escc_view()
+    normal = Phantom(Findings(level="L3")).escc_view()
+    for img in (mild, severe, normal):
+        assert not img.mask("cord").any()
+    # ESCC 2: the roots are crowded but CSF is still seen; ESCC 3: one clump, no CSF
+    _, y, _ = normal.coordinates()
+    spread = lambda img: np.ptp(y[img.mask("nerve_root")])  # noqa: E731
+    assert spread(mild) < 0.85 * spread(normal) and mild.mask("csf").any()
+    assert not severe.mask("csf").any() and _components(severe.mask("nerve_root")) == 1
+    assert "cauda equina" in Findings(kind="lytic", level="L3", escc="2").describe()
+
+
+def test_default_views_frame_the_lesion():
+    for lv in CLASSIC_WINDOW:
+        assert Phantom(Findings(level=lv)).view_centre() == 0.0  # the T7–T11 window, centred on T9
+    for lv in ("C6", "T3", "L3"):
+        ph = Phantom(Findings(kind="lytic", level=lv))
+        sag = ph.sagittal("T1")
+        _, _, z = sag.coordinates()
+        assert abs(z.mean() - level_centre(lv)) < 1.0 and sag.mask("lytic").any()
+        series = ph.axial_series("CT", spacing=12.0)
+        assert min(abs(im.position - level_centre(lv)) for im in series) < 6.1

@@ -1,10 +1,17 @@
-"""A deterministic, analytic phantom of the thoracic spine (T7–T11), rendered as CT and MR.
+"""A deterministic, analytic phantom of the spine from C3 to L5, rendered as CT and MR.
 
 Geometry is described by approximate signed-distance functions in patient coordinates (DICOM LPS,
 millimetres: +x patient left, +y posterior, +z superior), so any plane can be sampled at any
 resolution and the sagittal and axial views always agree. Each point gets a tissue label (painter's
 algorithm); a modality then maps labels to CT numbers (HU) or relative MR signal (0–1) taken from
 ``course/data/imaging_modalities.yaml``, plus a little seeded noise.
+
+The geometry depends on the region (:func:`geometry` gives the numbers of each level): cervical bodies
+are small and wide with a wide, triangular canal and a broad cord; thoracic bodies are larger with a
+small round canal; lumbar bodies are the largest, with a triangular canal. The cord tapers over T12–L1
+(the conus) and ends at about the L1–L2 disc; below it the thecal sac holds the cauda equina — small
+nerve-root bundles floating in CSF — and no cord. C1, C2 and the sacrum are not modelled. T7–T11 keep
+the dimensions of the original thoracic phantom (T9 is centred on z = 0).
 
 Pathology is described by :class:`Findings`:
 
@@ -16,6 +23,8 @@ Pathology is described by :class:`Findings`:
   border; osteoporotic: anterior wedge, band of oedema, retropulsed fragment);
 * ``pedicle`` — tumour in the ``left``, ``right`` or ``both`` pedicles;
 * ``escc`` — epidural extension drawn to match Bilsky grade ``0``, ``1a``, ``1b``, ``1c``, ``2``, ``3``.
+  Below the conus the same visual thresholds are applied to the thecal sac and the cauda equina
+  (see :data:`ESCC_BELOW_CONUS`).
 
 All values are illustrative teaching numbers, not measurements.
 """
@@ -34,7 +43,18 @@ import yaml
 # ----------------------------------------------------------------------------------------------
 # Vocabulary
 # ----------------------------------------------------------------------------------------------
-LEVELS: tuple[str, ...] = ("T7", "T8", "T9", "T10", "T11")
+#: Levels by region. C1/C2 (atlas and axis, a different shape) and the sacrum are not modelled.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "cervical": ("C3", "C4", "C5", "C6", "C7"),
+    "thoracic": tuple(f"T{i}" for i in range(1, 13)),
+    "lumbar": ("L1", "L2", "L3", "L4", "L5"),
+}
+LEVELS: tuple[str, ...] = tuple(lv for region in REGIONS.values() for lv in region)
+#: The five-level window of module 04's exercises (the default sagittal view for lesions here is centred on T9).
+CLASSIC_WINDOW: tuple[str, ...] = ("T7", "T8", "T9", "T10", "T11")
+#: Where the cord ends (the tip of the conus medullaris): about the L1–L2 disc. The cord tapers from the
+#: middle of T12 down to it; the cauda equina roots appear around the conus and fill the sac below.
+CONUS_TIP = "L1–L2 disc"
 KINDS: tuple[str, ...] = ("normal", "lytic", "blastic", "mixed", "infection", "osteoporotic")
 METASTATIC: tuple[str, ...] = ("lytic", "blastic", "mixed")
 PEDICLE: tuple[str, ...] = ("none", "left", "right", "both")
@@ -43,16 +63,26 @@ ESCC_GRADES: tuple[str, ...] = ("0", "1a", "1b", "1c", "2", "3")
 SEQUENCES: dict[str, str] = {"T1": "t1", "T2": "t2", "STIR": "stir", "T1+Gd": "t1_gd", "T1+Gd FS": "t1_gd_fs"}
 MODALITIES: tuple[str, ...] = ("CT", *SEQUENCES)
 
-# Geometry (mm). Vertebral bodies are 22 mm tall with 6 mm discs; T9 is centred on z = 0.
+#: How the course applies the Bilsky (ESCC) scale where there is no cord (a teaching convention).
+ESCC_BELOW_CONUS = (
+    "Below the conus (L2 and lower here) there is no cord: the Bilsky grades were defined for the cord, and the "
+    "course applies the same visual thresholds to the thecal sac and the cauda equina nerve roots — read 'cord' "
+    "in the grade definitions as 'nerve roots' (a common practical adaptation, not part of the original "
+    "validation).")
+
+# Geometry (mm) of the mid-thoracic vertebrae T7–T11 (kept from the first, thoracic-only phantom):
+# bodies 22 mm tall with 6 mm discs; T9 is centred on z = 0.
 BODY_H = 22.0
 PITCH = 28.0
 CORTEX = 1.2
 BODY_CENTRE_Y, BODY_A, BODY_B = -15.0, 20.0, 16.0
-CANAL = (0.0, 7.5, 10.0, 9.0)  # centre x, y, semi-axes
+CANAL = (0.0, 7.5, 10.0, 9.0)  # centre x, y, semi-axes (thoracic)
 SAC = (0.0, 8.5, 8.0, 6.5)
 CORD = (0.0, 8.5, 4.5, 3.5)
-#: Depth (y, mm) reached by the epidural mass at its maximum, for each Bilsky grade.
+#: Depth (y, mm) reached by the epidural mass at its maximum, for each Bilsky grade, in the thoracic spine.
+#: Elsewhere the depths follow the local anatomy (see :func:`escc_depth`).
 ESCC_DEPTH = {"0": None, "1a": 1.8, "1b": 3.8, "1c": 5.4, "2": 8.5, "3": 11.0}
+ROOT_R = 0.9  # radius of one cauda-equina root bundle (mm)
 
 
 @lru_cache(maxsize=1)
@@ -72,15 +102,203 @@ TISSUES: tuple[str, ...] = tuple(tissue_table())
 T = {name: i for i, name in enumerate(TISSUES)}  # tissue name → label id
 
 
+# ----------------------------------------------------------------------------------------------
+# Region-dependent geometry (illustrative, anatomically sensible proportions)
+# ----------------------------------------------------------------------------------------------
+# Body: height h, height of the disc below it, lateral (a) and antero-posterior (b) semi-axes of the footprint.
+_BODIES: dict[str, tuple[float, float, float, float]] = {
+    "C3": (14.0, 5.0, 8.5, 8.0), "C4": (14.0, 5.0, 9.0, 8.0), "C5": (14.0, 5.5, 9.5, 8.5),
+    "C6": (14.5, 5.5, 10.0, 8.5), "C7": (15.0, 5.5, 11.0, 9.0),
+    "T1": (16.0, 4.5, 12.5, 10.0), "T2": (17.0, 4.5, 13.5, 11.0), "T3": (18.0, 5.0, 14.5, 12.0),
+    "T4": (19.0, 5.0, 15.5, 13.0), "T5": (20.0, 5.5, 16.5, 14.0), "T6": (21.0, 6.0, 18.0, 15.0),
+    "T7": (22.0, 6.0, 20.0, 16.0), "T8": (22.0, 6.0, 20.0, 16.0), "T9": (22.0, 6.0, 20.0, 16.0),
+    "T10": (22.0, 6.0, 20.0, 16.0), "T11": (22.0, 6.0, 20.0, 16.0), "T12": (24.0, 7.0, 21.5, 16.5),
+    "L1": (25.0, 8.0, 22.5, 17.0), "L2": (26.0, 9.0, 23.5, 17.5), "L3": (27.0, 10.0, 24.0, 18.0),
+    "L4": (27.0, 10.0, 24.5, 18.0), "L5": (26.0, 9.0, 25.0, 17.5),
+}
+# Canal (front fixed at y = −1.5, the posterior wall of the body), thecal sac and neural envelope (the cord;
+# below the conus the space the cauda-equina roots occupy). ``tri`` > 0 makes the canal and sac triangular
+# (wide in front, narrow behind).
+_CANAL_ANCHORS: dict[str, dict[str, float]] = {
+    # cervical: wide, triangular canal; a broad, flattened cord with little CSF around it
+    "cervical": dict(canal_a=12.5, canal_b=7.5, tri=0.35, sac_front=1.0, sac_back=12.0, sac_a=10.5,
+                     env_cy=6.55, env_a=6.5, env_b=3.6),
+    # thoracic: small, round canal (the values of the original phantom)
+    "thoracic": dict(canal_a=10.0, canal_b=9.0, tri=0.0, sac_front=2.0, sac_back=15.0, sac_a=8.0,
+                     env_cy=8.5, env_a=4.5, env_b=3.5),
+    # lumbar: triangular canal; the roots lie in the dorsal part of the sac
+    "lumbar": dict(canal_a=11.5, canal_b=8.5, tri=0.35, sac_front=2.0, sac_back=14.0, sac_a=9.5,
+                   env_cy=9.3, env_a=6.5, env_b=3.3),
+}
+# Mixture of the regional anchors at the transitions (cervicothoracic T1, thoracolumbar L1).
+_BLEND: dict[str, dict[str, float]] = {"T1": {"cervical": 0.4, "thoracic": 0.6},
+                                       "L1": {"thoracic": 0.5, "lumbar": 0.5}}
+# Cauda-equina root bundles: unit positions (u lateral, v antero-posterior) in the neural envelope. The
+# first pair is the midline (front and back); further pairs leave the sac level by level, the most lateral first.
+_ROOTS: tuple[tuple[float, float], ...] = (
+    (0.0, -1.0), (0.0, 1.0), (-0.45, -0.7), (0.45, -0.7), (-0.4, 0.7), (0.4, 0.7), (-0.8, 0.1), (0.8, 0.1),
+    (-0.35, 0.0), (0.35, 0.0), (-0.95, -0.15), (0.95, -0.15),
+)
+_ROOT_COUNT = {"T12": 12, "L1": 12, "L2": 12, "L3": 10, "L4": 8, "L5": 6}
+
+
+@dataclass(frozen=True)
+class LevelGeometry:
+    """The illustrative dimensions (mm) of one vertebra and its canal."""
+
+    level: str
+    region: str
+    zc: float  # centre of the body
+    h: float  # body height
+    disc: float  # height of the disc below
+    a: float  # body footprint, lateral semi-axis
+    b: float  # body footprint, antero-posterior semi-axis
+    canal_a: float
+    canal_b: float
+    tri: float
+    sac_front: float
+    sac_back: float
+    sac_a: float
+    env_cy: float
+    env_a: float
+    env_b: float
+
+    @property
+    def k(self) -> float:
+        """Height relative to a mid-thoracic body (scales the vertical sizes of the arch and lesions)."""
+        return self.h / BODY_H
+
+    @property
+    def body_cy(self) -> float:
+        return 1.0 - self.b
+
+    @property
+    def canal_cy(self) -> float:
+        return -1.5 + self.canal_b
+
+    @property
+    def neural_front(self) -> float:
+        return self.env_cy - self.env_b
+
+
+def region_of(level: str) -> str:
+    """``cervical``, ``thoracic`` or ``lumbar``."""
+    level_centre(level)
+    return next(r for r, lvs in REGIONS.items() if level in lvs)
+
+
+@lru_cache(maxsize=1)
+def _geometry_table() -> dict[str, LevelGeometry]:
+    # Level centres: T9 at z = 0, stacking bodies and discs up and down.
+    centres = {"T9": 0.0}
+    i9 = LEVELS.index("T9")
+    for i in range(i9 - 1, -1, -1):  # upwards
+        lv, below = LEVELS[i], LEVELS[i + 1]
+        h, disc = _BODIES[lv][:2]
+        centres[lv] = centres[below] + _BODIES[below][0] / 2 + disc + h / 2
+    for i in range(i9 + 1, len(LEVELS)):  # downwards
+        lv, above = LEVELS[i], LEVELS[i - 1]
+        centres[lv] = centres[above] - _BODIES[above][0] / 2 - _BODIES[above][1] - _BODIES[lv][0] / 2
+    table = {}
+    for lv in LEVELS:
+        region = next(r for r, lvs in REGIONS.items() if lv in lvs)
+        mix = _BLEND.get(lv, {region: 1.0})
+        canal = {key: sum(w * _CANAL_ANCHORS[r][key] for r, w in mix.items()) for key in _CANAL_ANCHORS["thoracic"]}
+        if len(mix) == 1:
+            canal = dict(_CANAL_ANCHORS[region])
+        h, disc, a, b = _BODIES[lv]
+        table[lv] = LevelGeometry(lv, region, centres[lv], h, disc, a, b, **canal)
+    return table
+
+
+def geometry(level: str) -> LevelGeometry:
+    """The dimensions of vertebra ``level`` (see :data:`LEVELS`).
+
+    Raises:
+        ValueError: for a level outside the phantom, listing the accepted levels.
+    """
+    level_centre(level)
+    return _geometry_table()[level]
+
+
 def level_centre(level: str) -> float:
-    """z (mm) of the centre of vertebral body ``level``.
+    """z (mm) of the centre of vertebral body ``level`` (T9 is at 0, superior is positive).
 
     Raises:
         ValueError: for a level outside the phantom, listing the accepted levels.
     """
     if level not in LEVELS:
-        raise ValueError(f"level: {level!r} is not in the phantom; accepted: {list(LEVELS)}")
-    return (2 - LEVELS.index(level)) * PITCH
+        raise ValueError(f"level: {level!r} is not in the phantom (C1, C2 and the sacrum are not modelled); "
+                         f"accepted: {list(LEVELS)}")
+    return _geometry_table()[level].zc
+
+
+@lru_cache(maxsize=1)
+def _arrays() -> dict[str, np.ndarray]:
+    """Per-level values as arrays, ordered by ascending z (for ``np.interp``)."""
+    geo = [_geometry_table()[lv] for lv in reversed(LEVELS)]
+    keys = ("zc", "a", "b", "canal_a", "canal_b", "tri", "sac_front", "sac_back", "sac_a", "env_cy", "env_a", "env_b")
+    out = {k: np.array([getattr(g, k) for g in geo]) for k in keys}
+    zs = out["zc"]
+    out["mid"] = (zs[1:] + zs[:-1]) / 2  # boundaries between nearest levels
+    # Body footprint knots at both endplates: constant within a body, blended across each disc.
+    out["edge_z"] = np.array([zz for g in geo for zz in (g.zc - g.h / 2, g.zc + g.h / 2)])
+    out["edge_a"] = np.repeat(out["a"], 2)
+    out["edge_b"] = np.repeat(out["b"], 2)
+    out["region"] = np.array([("cervical", "thoracic", "lumbar").index(g.region) for g in geo])
+    out["roots"] = np.array([_ROOT_COUNT.get(g.level, 0) for g in geo])
+    return out
+
+
+def _level_index(z: np.ndarray) -> np.ndarray:
+    """Index (into the ascending-z order of :func:`_arrays`) of the nearest level at each z."""
+    return np.searchsorted(_arrays()["mid"], z)
+
+
+def level_at(z: float) -> str:
+    """The level whose body centre is nearest to height ``z`` (mm)."""
+    return LEVELS[len(LEVELS) - 1 - int(_level_index(np.asarray(float(z))))]
+
+
+def _profile(z: np.ndarray) -> dict[str, np.ndarray]:
+    """Canal, sac, neural envelope and body footprint at each z (interpolated between body centres)."""
+    arr = _arrays()
+    out = {k: np.interp(z, arr["zc"], arr[k]) for k in ("canal_a", "canal_b", "tri", "sac_front", "sac_back",
+                                                        "sac_a", "env_cy", "env_a", "env_b")}
+    out["a"] = np.interp(z, arr["edge_z"], arr["edge_a"])
+    out["b"] = np.interp(z, arr["edge_z"], arr["edge_b"])
+    return out
+
+
+def cord_taper(z: Any) -> np.ndarray:
+    """Relative size of the cord at height ``z``: 1 above T12, tapering (the conus) to 0 at the L1–L2 disc."""
+    top = level_centre("T12")
+    l1 = geometry("L1")
+    end = l1.zc - l1.h / 2 - l1.disc / 2
+    t = np.clip((np.asarray(z, float) - end) / (top - end), 0.0, 1.0)
+    return t ** 0.6
+
+
+def neural_content(level: str) -> str:
+    """What the thecal sac holds at ``level``: ``cord``, ``conus`` (tapering cord and the first roots) or
+    ``cauda_equina`` (nerve roots floating in CSF, no cord)."""
+    s = float(cord_taper(level_centre(level)))
+    return "cord" if s >= 1.0 else "conus" if s > 0.0 else "cauda_equina"
+
+
+def escc_depth(grade: str, level: str, z: float | None = None) -> float | None:
+    """Depth (y, mm) reached by an epidural mass of Bilsky ``grade`` at ``level`` (at height ``z``).
+
+    The depths follow the local anatomy: just short of the sac (1a), between sac and neural tissue (1b),
+    just touching the cord or the front of the roots (1c), half-way through them (2) or beyond (3).
+    In T7–T11 they are :data:`ESCC_DEPTH`.
+    """
+    if grade not in ESCC_GRADES:
+        raise ValueError(f"grade: {grade!r}; accepted: {list(ESCC_GRADES)}")
+    p = _profile(np.asarray(level_centre(level) if z is None else z, float))
+    sf, nf = float(p["sac_front"]), float(p["env_cy"] - p["env_b"])
+    return {"0": None, "1a": sf - 0.2, "1b": (sf + nf) / 2 + 0.3, "1c": nf + 0.4, "2": nf + 3.5,
+            "3": nf + 6.0}[grade]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -120,12 +338,13 @@ class Findings:
         if self.kind == "osteoporotic" and not self.collapse:
             raise ValueError("collapse: an osteoporotic fracture needs collapse > 0 (e.g. 0.35)")
         if self.kind == "infection" and self.level == LEVELS[-1]:
-            raise ValueError(f"level: infection involves the disc below the level; accepted: {list(LEVELS[:-1])}")
+            raise ValueError(f"level: infection involves the disc below the level (the sacrum is not modelled); "
+                             f"accepted: {list(LEVELS[:-1])}")
 
     def describe(self) -> str:
         """A one-line plain-language description (used in alt texts)."""
         if self.kind == "normal":
-            return "a normal thoracic spine"
+            return "a normal spine"
         if self.kind == "infection":
             below = LEVELS[LEVELS.index(self.level) + 1]
             return f"spondylodiscitis of the {self.level}–{below} disc"
@@ -137,14 +356,15 @@ class Findings:
         if self.pedicle != "none":
             parts.append(f"{'both pedicles' if self.pedicle == 'both' else self.pedicle + ' pedicle'} involved")
         if self.escc != "0":
-            parts.append(f"epidural extension (ESCC {self.escc})")
+            target = {"cord": "", "conus": " at the conus", "cauda_equina": " on the cauda equina"}
+            parts.append(f"epidural extension (ESCC {self.escc}{target[neural_content(self.level)]})")
         return ", ".join(parts)
 
 
 # ----------------------------------------------------------------------------------------------
 # Signed-distance helpers (negative inside; approximate distances in mm)
 # ----------------------------------------------------------------------------------------------
-def _ellipse(u: np.ndarray, v: np.ndarray, cu: float, cv: float, a: Any, b: Any) -> np.ndarray:
+def _ellipse(u: np.ndarray, v: np.ndarray, cu: float, cv: Any, a: Any, b: Any) -> np.ndarray:
     du, dv = (u - cu) / a, (v - cv) / b
     k = np.sqrt(du * du + dv * dv)
     grad = np.sqrt((du / a) ** 2 + (dv / b) ** 2) / np.maximum(k, 1e-9)
@@ -167,25 +387,46 @@ def _inside_ellipse(u: np.ndarray, v: np.ndarray, spec: tuple[float, float, floa
     return ((u - cu) / a) ** 2 + ((v - cv) / b) ** 2 <= 1.0
 
 
+def _tri_a(y: Any, cy: Any, a: Any, b: Any, tri: Any) -> Any:
+    """Lateral semi-axis of a canal-like shape at ``y``: wider in front, narrower behind when ``tri`` > 0."""
+    return a * (1.0 - tri * (y - cy) / b)
+
+
+def _inside_shape(x: np.ndarray, y: np.ndarray, cy: Any, a: Any, b: Any, tri: Any) -> np.ndarray:
+    """Inside a (possibly triangular) canal-like shape centred on the midline."""
+    return (x / _tri_a(y, cy, a, b, tri)) ** 2 + ((y - cy) / b) ** 2 <= 1.0
+
+
+def _canal(p: dict[str, Any], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return _inside_shape(x, y, -1.5 + p["canal_b"], p["canal_a"], p["canal_b"], p["tri"])
+
+
+def _sac_spec(p: dict[str, Any], grow: float = 0.0) -> tuple[Any, Any, Any, Any]:
+    cy = (p["sac_front"] + p["sac_back"]) / 2
+    b = (p["sac_back"] - p["sac_front"]) / 2
+    return cy, p["sac_a"] + grow, b + grow, p["tri"]
+
+
 # ----------------------------------------------------------------------------------------------
 # Labelling
 # ----------------------------------------------------------------------------------------------
 def _body_geometry(f: Findings, level: str, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> dict[str, Any]:
     """Top/bottom endplates and posterior border of one body (collapse and bulge included)."""
-    zc = level_centre(level)
-    zbot = zc - BODY_H / 2
-    ztop = np.full(np.broadcast(x, y, z).shape, zc + BODY_H / 2)
-    ypost = -1.5 * np.clip(1 - (x / BODY_A) ** 2, 0, None) + 0 * z
+    g = geometry(level)
+    zc = g.zc
+    zbot = zc - g.h / 2
+    ztop = np.full(np.broadcast(x, y, z).shape, zc + g.h / 2)
+    ypost = -1.5 * np.clip(1 - (x / g.a) ** 2, 0, None) + 0 * z
     lesion_level = level == f.level
     if lesion_level and f.collapse:
-        front = np.clip(-y / (2 * BODY_B), 0, 1)  # 0 at the posterior wall, 1 at the anterior cortex
+        front = np.clip(-y / (2 * g.b), 0, 1)  # 0 at the posterior wall, 1 at the anterior cortex
         weight = 0.9 + 0.1 * front if f.kind in METASTATIC else 0.35 + 0.65 * front
-        ztop = ztop - f.collapse * BODY_H * weight
+        ztop = ztop - f.collapse * g.h * weight
         if f.kind in METASTATIC:  # tumour expands the body: convex posterior border
-            zmid, half = (zbot + zc + BODY_H / 2 - f.collapse * BODY_H * 0.9) / 2, BODY_H * (1 - f.collapse) / 2
-            bulge = (1.5 + 3.0 * f.collapse) * np.clip(1 - (x / 14) ** 2, 0, None)
+            zmid, half = (zbot + zc + g.h / 2 - f.collapse * g.h * 0.9) / 2, g.h * (1 - f.collapse) / 2
+            bulge = (1.5 + 3.0 * f.collapse) * np.clip(1 - (x / (0.7 * g.a)) ** 2, 0, None)
             ypost = ypost + bulge * np.clip(1 - ((z - zmid) / half) ** 2, 0, None)
-    return {"zc": zc, "zbot": zbot, "ztop": ztop, "ypost": ypost}
+    return {"zc": zc, "zbot": zbot, "ztop": ztop, "ypost": ypost, "g": g}
 
 
 def _body_sdf(x: np.ndarray, y: np.ndarray, z: np.ndarray, g: dict[str, Any], ellipse: np.ndarray) -> np.ndarray:
@@ -198,22 +439,44 @@ def _body_sdf(x: np.ndarray, y: np.ndarray, z: np.ndarray, g: dict[str, Any], el
     return np.hypot(np.maximum(a, 0), np.maximum(b, 0)) + np.minimum(np.maximum(a, b), 0) - r
 
 
-def _arch_parts(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
-    """The in-plane (x, y) parts of the posterior arch, identical at every level."""
-    cx, cy, ca, cb = CANAL
-    ring = np.maximum(_ellipse(x, y, 0.0, 8.0, 16.5, 15.0), -_ellipse(x, y, cx, cy, ca, cb))
+def _arch_parts(x: np.ndarray, y: np.ndarray, g: LevelGeometry) -> dict[str, np.ndarray]:
+    """The in-plane (x, y) parts of the posterior arch of a vertebra shaped like ``g``."""
+    ca, cb, cy = g.canal_a, g.canal_b, g.canal_cy
+    ring = np.maximum(_ellipse(x, y, 0.0, cy + 0.5, ca + 6.5, cb + 6.0),
+                      -_ellipse(x, y, 0.0, cy, _tri_a(y, cy, ca, cb, g.tri), cb))
     ring = np.maximum(ring, -1.0 - y)
-    ring = np.maximum(ring, np.minimum(8.0 - np.abs(x), 4.0 - y))  # nothing bony in front of the canal
-    tp = np.minimum(_capsule(x, y, (14.0, 10.0), (30.0, 18.0), 3.5), _capsule(x, y, (-14.0, 10.0), (-30.0, 18.0), 3.5))
-    return {"ring": ring, "lamina": np.maximum(ring, 10.0 - y), "tp": tp, "midline": np.abs(x) - 3.0}
+    ring = np.maximum(ring, np.minimum(ca - 2.0 - np.abs(x), 4.0 - y))  # nothing bony in front of the canal
+    parts = {"ring": ring, "lamina": np.maximum(ring, cy + 2.5 - y)}
+    if g.region == "thoracic":  # posterolateral, to the ribs
+        ends = ((14.0, 10.0), (30.0, 18.0), 3.5)
+    elif g.region == "cervical":  # lateral and a little forward, pierced by the foramen transversarium
+        ends = ((ca + 0.5, 1.0), (ca + 9.0, -4.0), 3.2)
+    else:  # lumbar: long, straight lateral processes
+        ends = ((ca + 2.5, 9.0), (ca + 24.0, 8.0), 4.0)
+    (p0, p1), r = ends[:2], ends[2]
+    parts["tp"] = np.minimum(_capsule(x, y, p0, p1, r), _capsule(x, y, (-p0[0], p0[1]), (-p1[0], p1[1]), r))
+    parts["midline"] = np.abs(x) - {"cervical": 2.5, "thoracic": 3.0, "lumbar": 3.5}[g.region]
+    if g.region == "cervical":
+        fx = ca + 5.0
+        parts["foramen"] = np.minimum(np.hypot(x - fx, y + 1.5), np.hypot(x + fx, y + 1.5)) - 2.2
+    return parts
 
 
-def _arch_sdf(y: np.ndarray, z: np.ndarray, zc: float, parts: dict[str, np.ndarray]) -> np.ndarray:
-    """Pedicles, laminae, spinous and transverse processes of the vertebra centred at ``zc``."""
-    low_slab = _slab(z, zc - 4.0, zc + 8.0)
+def _arch_sdf(y: np.ndarray, z: np.ndarray, g: LevelGeometry, parts: dict[str, np.ndarray]) -> np.ndarray:
+    """Pedicles, laminae, spinous and transverse processes of vertebra ``g``."""
+    zc, k = g.zc, g.k
+    low_slab = _slab(z, zc - 4.0 * k, zc + 8.0 * k)
     pedicles = np.maximum(parts["ring"], low_slab)
-    laminae = np.maximum(parts["lamina"], _slab(z, zc - 9.0, zc + 9.0))
-    spinous = np.maximum(_capsule(y, z, (20.0, zc), (42.0, zc - 14.0), 3.2), parts["midline"])
+    laminae = np.maximum(parts["lamina"], _slab(z, zc - 9.0 * k, zc + 9.0 * k))
+    y0 = g.canal_cy + g.canal_b + 3.5
+    if g.region == "thoracic":  # long, steeply sloping down
+        sp = _capsule(y, z, (y0, zc), (y0 + 22.0, zc - 14.0), 3.2)
+    elif g.region == "cervical":  # short (C7, the vertebra prominens, long)
+        length = 22.0 if g.level == "C7" else 14.0
+        sp = _capsule(y, z, (y0, zc), (y0 + length, zc - 5.0), 2.5)
+    else:  # lumbar: broad and horizontal
+        sp = _capsule(y, z, (y0, zc - 1.0), (y0 + 24.0, zc - 3.0), 5.5)
+    spinous = np.maximum(sp, parts["midline"])
     tp = np.maximum(parts["tp"], low_slab)
     return np.minimum(np.minimum(pedicles, laminae), np.minimum(spinous, tp))
 
@@ -223,97 +486,169 @@ def _paint_bone(lab: np.ndarray, sdf: np.ndarray, marrow: int) -> None:
     lab[sdf <= -CORTEX] = marrow
 
 
+def _paint_soft_tissue(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> None:
+    """Muscles, vessels, viscera and air around the spine, by region (nearest level at each z)."""
+    arr = _arrays()
+    idx = _level_index(z)
+    lab[_inside_ellipse(np.abs(x), y, (21.0, 36.0, 13.0, 14.0))] = T["muscle"]  # erector spinae / neck extensors
+    region = arr["region"][idx]
+    a, b = arr["a"][idx], arr["b"][idx]
+    front = 1.0 - 2.0 * b - 2.0  # anterior surface of the body
+    for code in np.unique(region):
+        r = region == code
+        if code == 0:  # neck: oesophagus, trachea, carotids and jugular veins, skin
+            lab[r & _inside_ellipse(x, y - front, (0.0, -5.0, 7.0, 4.0))] = T["muscle"]
+            for s in (1, -1):
+                lab[r & (np.hypot(x - s * 20.0, y - front + 8.0) <= 3.5)] = T["vessel"]
+                lab[r & (np.hypot(x - s * 27.0, y - front + 5.0) <= 4.5)] = T["vessel"]
+            lab[r & ((np.hypot(x, y - front + 20.0) <= 8.0) | (y < front - 38.0) | (np.abs(x) > 58.0))] = T["air"]
+        elif code == 1:  # thorax: the descending aorta, left anterolateral
+            lab[r & (np.hypot(x - 12.0, y + 44.0) <= 11.0)] = T["vessel"]
+        else:  # abdomen: psoas beside the bodies, aorta (bifurcating at L4) and inferior vena cava
+            lv = len(LEVELS) - 1 - idx  # index into LEVELS
+            n = lv - LEVELS.index("L1")  # 0 for L1 … 4 for L5
+            lab[r & _inside_ellipse(np.abs(x) - a - 5.0 - n, y - (1.0 - b), (0.0, -2.0, 4.0 + 1.8 * n, 8.0 + n))] = T["muscle"]
+            upper = r & (n <= 2)
+            lab[upper & (np.hypot(x - 10.0, y - front + 10.0) <= 9.0)] = T["vessel"]
+            lab[r & (n <= 3) & _inside_ellipse(x, y - front, (-14.0, -9.0, 10.0, 7.0))] = T["vessel"]
+            lower = r & (n >= 3)
+            for s in (1, -1):
+                lab[lower & (np.hypot(x - s * 12.0, y - front + 7.0) <= 5.5)] = T["vessel"]
+    lab[y > 60.0] = T["air"]
+
+
 def labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
     """Tissue label (index into :data:`TISSUES`) at the points ``(x, y, z)`` (broadcast arrays, mm)."""
     x, y, z = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float), np.asarray(z, float))
     lab = np.full(x.shape, T["fat"], dtype=np.uint8)
-    # Soft tissues: erector spinae muscles, descending aorta (left anterolateral), skin.
-    lab[_inside_ellipse(np.abs(x), y, (21.0, 36.0, 13.0, 14.0))] = T["muscle"]
-    lab[np.hypot(x - 12.0, y + 44.0) <= 11.0] = T["vessel"]
-    lab[y > 60.0] = T["air"]
+    _paint_soft_tissue(lab, x, y, z)
 
     marrow = T["osteopenic_marrow"] if f.kind == "osteoporotic" else T["marrow"]
-    geoms = {lv: _body_geometry(f, lv, x, y, z) for lv in LEVELS}
     zlo, zhi = float(z.min()), float(z.max())
-    near = [lv for lv in LEVELS if zlo - 30 <= geoms[lv]["zc"] <= zhi + 30]  # levels this grid can touch
+    table = _geometry_table()
+    near = [lv for lv in LEVELS if zlo - 20 <= table[lv].zc + table[lv].h / 2 and table[lv].zc - table[lv].h / 2 <= zhi + 20]
+    needed = list(near)
+    extra = [f.level] + ([LEVELS[LEVELS.index(f.level) + 1]] if f.kind == "infection" else [])
+    needed += [lv for lv in extra if lv not in needed]
+    geoms = {lv: _body_geometry(f, lv, x, y, z) for lv in needed}
     # Posterior elements, then canal contents (the arch ring leaves the canal free).
-    parts = _arch_parts(x, y)
+    parts_cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
     for lv in near:
-        _paint_bone(lab, _arch_sdf(y, z, geoms[lv]["zc"], parts), marrow)
-    canal = _inside_ellipse(x, y, CANAL)
-    sac = _inside_ellipse(x, y, SAC)
+        g = table[lv]
+        key = (g.region, g.canal_a, g.canal_b, g.tri)
+        if key not in parts_cache:
+            parts_cache[key] = _arch_parts(x, y, g)
+        parts = parts_cache[key]
+        _paint_bone(lab, _arch_sdf(y, z, g, parts), marrow)
+        if "foramen" in parts and lv != "C7":  # vertebral artery in the foramen transversarium (C6 upwards)
+            lab[(parts["foramen"] <= 0) & (_slab(z, g.zc - 4.0 * g.k, g.zc + 8.0 * g.k) <= 0)] = T["vessel"]
+    p = _profile(z)
+    canal = _canal(p, x, y)
+    scy, sa, sb, stri = _sac_spec(p)
+    sac = _inside_shape(x, y, scy, sa, sb, stri)
     lab[canal] = T["epidural_fat"]
     lab[sac] = T["csf"]
     # Disc column, then the bodies painted over it (a collapsed endplate is filled by disc).
-    ypost = -1.5 * np.clip(1 - (x / BODY_A) ** 2, 0, None)
-    column = (_ellipse(x, y, 0.0, BODY_CENTRE_Y, BODY_A + 0.5, BODY_B + 0.5) <= 0) & (y <= ypost + 0.5)
+    ypost = -1.5 * np.clip(1 - (x / p["a"]) ** 2, 0, None)
+    column = (_ellipse(x, y, 0.0, 1.0 - p["b"], p["a"] + 0.5, p["b"] + 0.5) <= 0) & (y <= ypost + 0.5)
     lab[column] = T["disc"]
-    ellipse = _ellipse(x, y, 0.0, BODY_CENTRE_Y, BODY_A, BODY_B + 2)
-    body_sdf = {lv: _body_sdf(x, y, z, geoms[lv], ellipse) for lv in LEVELS}
+    ellipses: dict[tuple[float, float], np.ndarray] = {}
+    body_sdf = {}
+    for lv in needed:
+        g = table[lv]
+        if (g.a, g.b) not in ellipses:
+            ellipses[(g.a, g.b)] = _ellipse(x, y, 0.0, g.body_cy, g.a, g.b + 2)
+        body_sdf[lv] = _body_sdf(x, y, z, geoms[lv], ellipses[(g.a, g.b)])
     for lv in near:
         _paint_bone(lab, body_sdf[lv], marrow)
 
     g = geoms[f.level]
-    cord = _cord_shape(f, z)
     if f.kind in METASTATIC:
-        _paint_metastasis(lab, f, x, y, z, g, body_sdf[f.level], canal, sac)
+        _paint_metastasis(lab, f, x, y, z, g, body_sdf[f.level], canal, sac, p)
     elif f.kind == "infection":
         _paint_infection(lab, f, x, y, z, geoms, body_sdf)
     elif f.kind == "osteoporotic":
         _paint_osteoporotic(lab, f, x, y, z, g, body_sdf[f.level])
-    # The cord last (possibly displaced and flattened by the epidural mass).
-    cord_mask = _inside_ellipse(x, y, (0.0, cord["cy"], cord["a"], cord["b"]))
-    lab[cord_mask] = T["cord"]
-    if f.escc == "3":  # no CSF left around the compressed cord
-        lab[sac & ~cord_mask & cord["full"] & (lab == T["csf"])] = T["epidural_tumour"]
+    # The cord and the cauda equina last (possibly displaced and flattened by the epidural mass).
+    env = _neural_shape(f, z, p)
+    neural = _paint_neural(lab, x, y, z, env)
+    if f.escc == "3":  # no CSF left around the compressed cord or roots
+        lab[sac & ~neural & env["full"] & (lab == T["csf"])] = T["epidural_tumour"]
     # The dura: a thin dark line where the thecal sac meets epidural fat.
-    sx, sy, sa, sb = SAC
-    lab[_inside_ellipse(x, y, (sx, sy, sa + 0.7, sb + 0.7)) & ~sac & (lab == T["epidural_fat"])] = T["dura"]
+    dura = _inside_shape(x, y, *_sac_spec(p, grow=0.7))
+    lab[dura & ~sac & (lab == T["epidural_fat"])] = T["dura"]
     return lab
 
 
 def _mass_depth(f: Findings, z: np.ndarray) -> np.ndarray:
     """Depth (y, mm) reached by the epidural mass at each z; NaN where there is none."""
-    d = ESCC_DEPTH[f.escc]
+    g = geometry(f.level)
+    zc = g.zc - f.collapse * g.h * 0.45
+    d = escc_depth(f.escc, f.level, zc)
     if d is None:
         return np.full(z.shape, np.nan)
-    zc = level_centre(f.level) - f.collapse * BODY_H * 0.45
-    taper = 1 - ((z - zc) / (BODY_H / 2 + 4)) ** 2
+    taper = 1 - ((z - zc) / (g.h / 2 + 4)) ** 2
     depth = np.where(taper > 0, d * np.sqrt(np.clip(taper, 0, None)), np.nan)
     return np.where(depth > 0.3, depth, np.nan)
 
 
-def _cord_shape(f: Findings, z: np.ndarray) -> dict[str, np.ndarray]:
-    cx, cy, a, b = CORD
+def _neural_shape(f: Findings, z: np.ndarray, p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The neural envelope (cord, or the space of the roots) at each z, pushed back by the epidural mass."""
+    cy, a, b = p["env_cy"], p["env_a"], p["env_b"]
     depth = _mass_depth(f, z)
     front = cy - b
     pushed = np.nan_to_num(depth, nan=0.0) > front + 0.5
     new_front = np.where(pushed, np.nan_to_num(depth, nan=front), front)
-    new_back = np.where(pushed, np.minimum(cy + b + 0.45 * (new_front - front), 14.6), cy + b)
+    new_back = np.where(pushed, np.minimum(cy + b + 0.45 * (new_front - front), p["sac_back"] - 0.4), cy + b)
     half = (new_back - new_front) / 2
     return {
         "cy": (new_front + new_back) / 2,
         "b": half,
-        "a": np.where(pushed, np.minimum(a * np.sqrt(b / np.maximum(half, 0.5)), 6.5), a),
-        "full": np.nan_to_num(depth, nan=0.0) >= 10.0,
+        "a": np.where(pushed, np.minimum(a * np.sqrt(b / np.maximum(half, 0.5)), p["sac_a"] - 1.5), a),
+        "full": np.nan_to_num(depth, nan=0.0) >= front + 5.0,
     }
 
 
-def _paint_metastasis(lab, f, x, y, z, g, sdf, canal, sac) -> None:  # type: ignore[no-untyped-def]
+def _paint_neural(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray,
+                  env: dict[str, np.ndarray]) -> np.ndarray:
+    """Paint the cord (tapering into the conus) and, from T12 down, the cauda-equina roots; return their mask."""
+    s = cord_taper(z)
+    cord = (s > 0.05) & ((x / np.maximum(env["a"] * s, 1e-6)) ** 2 + ((y - env["cy"]) / np.maximum(env["b"] * s, 1e-6)) ** 2 <= 1.0)
+    roots = np.zeros(x.shape, dtype=bool)
+    below = z < level_centre("T12")
+    if below.any():
+        count = _arrays()["roots"][_level_index(z)]
+        ra, rb = np.maximum(env["a"] - ROOT_R, 0.1), np.maximum(env["b"] - ROOT_R, 0.1)
+        for i, (u, v) in enumerate(_ROOTS):
+            roots |= (count > i) & (np.hypot(x - u * ra, y - env["cy"] - v * rb) <= ROOT_R)
+        # High-grade compression crowds the roots into one clump.
+        clump = env["full"] & ((x / env["a"]) ** 2 + ((y - env["cy"]) / env["b"]) ** 2 <= 1.0)
+        roots |= clump
+        roots &= below
+        lab[roots] = T["nerve_root"]
+    lab[cord] = T["cord"]
+    return cord | roots
+
+
+def _paint_metastasis(lab, f, x, y, z, g, sdf, canal, sac, p) -> None:  # type: ignore[no-untyped-def]
     tissue = T["blastic"] if f.kind == "blastic" else T["lytic"]
+    geo: LevelGeometry = g["g"]
     s = float(f.extent) ** (1 / 3)
+    sx, sy, sz = geo.a / BODY_A, geo.b / BODY_B, geo.k  # relative to a mid-thoracic body
+    yc = geo.body_cy + 4.0 * sy
     zmid = (g["zbot"] + g["ztop"]) / 2
-    inside = ((x / (24 * s)) ** 2 + ((y + 11) / (23 * s)) ** 2 + ((z - zmid) / (15 * s)) ** 2) <= 1.0
+    inside = ((x / (24 * s * sx)) ** 2 + ((y - yc) / (23 * s * sy)) ** 2 + ((z - zmid) / (15 * s * sz)) ** 2) <= 1.0
     bone = sdf <= 0
     lesion = inside & bone & (sdf <= -CORTEX)
     breach = np.zeros_like(lesion)
     if f.kind != "blastic" and f.escc != "0":  # the tumour escapes through the posterior wall
-        breach = inside & bone & (sdf > -CORTEX) & (y > -6) & (np.abs(x) < 9)
+        breach = inside & bone & (sdf > -CORTEX) & (y > -1.5 - 4.5 * sy) & (np.abs(x) < 9 * sx)
     # Pedicles: the arch of this level, lateral to the canal, in front of the laminae.
     ped = np.zeros_like(lesion)
     for side in (["left", "right"] if f.pedicle == "both" else [f.pedicle] if f.pedicle != "none" else []):
         sgn = 1 if side == "left" else -1
-        ped |= (sgn * x > 8.0) & (y < 9.0) & (y > -3.0) & (np.abs(z - g["zc"] - 2.0) < 6.5)
+        ped |= ((sgn * x > geo.canal_a - 2.0) & (y < geo.canal_cy + 1.5) & (y > -3.0)
+                & (np.abs(z - g["zc"] - 2.0 * sz) < 6.5 * sz))
     ped &= (lab == T["marrow"]) | (lab == T["cortex"])
     if f.kind == "blastic":
         ped &= lab == T["marrow"]
@@ -322,14 +657,14 @@ def _paint_metastasis(lab, f, x, y, z, g, sdf, canal, sac) -> None:  # type: ign
     if f.kind == "mixed":
         rng = np.random.default_rng(f.seed)
         for _ in range(9):
-            c = rng.uniform(-0.55, 0.55, 3) * np.array([24 * s, 20 * s, 15 * s]) + np.array([0.0, -11.0, 0.0])
-            nodule = np.sqrt((x - c[0]) ** 2 + (y - c[1]) ** 2 + (z - zmid - c[2]) ** 2) <= 3.5
+            c = rng.uniform(-0.55, 0.55, 3) * np.array([24 * s * sx, 20 * s * sy, 15 * s * sz]) + np.array([0.0, yc, 0.0])
+            nodule = np.sqrt((x - c[0]) ** 2 + (y - c[1]) ** 2 + (z - zmid - c[2]) ** 2) <= 3.5 * min(sx, sy, sz, 1.0) ** 0.5
             lab[nodule & region] = T["blastic"]
     depth = _mass_depth(f, z)
     if np.isfinite(depth).any():
         has = np.isfinite(depth)
         d = np.where(has, depth, 0.0)
-        mass = has & _inside_ellipse_var(x, y, -1.5, -1.0, 8.5, d + 1.0) & canal
+        mass = has & _inside_ellipse_var(x, y, -1.5, -1.0, 0.85 * p["canal_a"], d + 1.0) & canal
         allowed = lab == T["epidural_fat"]
         if f.escc != "1a":
             allowed |= lab == T["csf"]
@@ -344,27 +679,31 @@ def _inside_ellipse_var(x, y, cx, cy, a, b):  # type: ignore[no-untyped-def]
 
 def _paint_infection(lab, f, x, y, z, geoms, body_sdf) -> None:  # type: ignore[no-untyped-def]
     upper, lower = f.level, LEVELS[LEVELS.index(f.level) + 1]
+    gu: LevelGeometry = geoms[upper]["g"]
     z_disc_top, z_disc_bot = geoms[upper]["zbot"], geoms[lower]["ztop"]
-    band = 4.0 + 10.0 * float(f.extent)
+    band = (4.0 + 10.0 * float(f.extent)) * min(gu.k, 1.0)
     zd = (z_disc_top + z_disc_bot) / 2
     lab[(lab == T["disc"]) & (z < z_disc_top + 1) & (z > z_disc_bot - 1)] = T["infected_disc"]
     for lv, endplate in ((upper, z_disc_top), (lower, z_disc_bot)):
+        g: LevelGeometry = geoms[lv]["g"]
         bone = body_sdf[lv] <= 0
         near = np.abs(z - endplate) < band
         lab[bone & near & (body_sdf[lv] <= -CORTEX)] = T["infected_marrow"]
-        eroded = bone & (np.abs(z - endplate) < CORTEX + 0.3) & (_ellipse(x, y, 0, BODY_CENTRE_Y, 14, 11) <= 0)
+        eroded = bone & (np.abs(z - endplate) < CORTEX + 0.3) & (_ellipse(x, y, 0, g.body_cy, 0.7 * g.a, 0.6875 * g.b) <= 0)
         lab[eroded] = T["infected_marrow"]
     # Paravertebral phlegmon around the front and sides of the disc.
-    around = (_ellipse(x, y, 0.0, BODY_CENTRE_Y, BODY_A + 6, BODY_B + 5) <= 0) & (y < -4) & (np.abs(z - zd) < 9)
+    around = ((_ellipse(x, y, 0.0, gu.body_cy, gu.a + 6, gu.b + 5) <= 0) & (y < -4) & (np.abs(z - zd) < 9 * min(gu.k, 1.0)))
     lab[around & (lab == T["fat"])] = T["phlegmon"]
 
 
 def _paint_osteoporotic(lab, f, x, y, z, g, sdf) -> None:  # type: ignore[no-untyped-def]
+    geo: LevelGeometry = g["g"]
     inside = sdf <= -CORTEX
-    lab[inside & (z > g["ztop"] - 6.0)] = T["fracture_oedema"]
+    lab[inside & (z > g["ztop"] - 6.0 * geo.k)] = T["fracture_oedema"]
     # Retropulsed posterosuperior fragment: a small bone block pushed ~2 mm into the canal.
-    ztop_post = level_centre(f.level) + BODY_H / 2 - f.collapse * BODY_H * 0.35
-    frag = (np.abs(x) < 7.0) & (y > -4.0) & (y < g["ypost"] + 2.0) & (z < ztop_post) & (z > ztop_post - 5.0)
+    ztop_post = geo.zc + geo.h / 2 - f.collapse * geo.h * 0.35
+    frag = ((np.abs(x) < 0.35 * geo.a) & (y > -4.0) & (y < g["ypost"] + 2.0) & (z < ztop_post)
+            & (z > ztop_post - 5.0 * geo.k))
     lab[frag] = T["cortex"]
 
 
@@ -416,6 +755,12 @@ class Image:
         """Patient coordinates (x, y, z) of every pixel centre."""
         return _plane_points(self.origin, self.row_direction, self.col_direction, self.spacing, self.pixels.shape)
 
+    @property
+    def level(self) -> str:
+        """The vertebral level nearest to the centre of the image."""
+        x, y, z = self.coordinates()
+        return level_at(float(z.mean()))
+
 
 def _plane_points(origin, row_dir, col_dir, spacing, shape):  # type: ignore[no-untyped-def]
     rows, cols = shape
@@ -458,6 +803,9 @@ class Phantom:
     >>> ph = Phantom(Findings(kind="lytic", escc="2"))
     >>> img = ph.axial("T2", level="T9")        # 128 × 128 px, 1 mm
     >>> sag = ph.sagittal("STIR")               # midline, 144 × 128 px
+    >>> l3 = Phantom(Findings(kind="blastic", level="L3", escc="3")).escc_view()  # roots, no cord
+
+    Levels are cached per plane (switching sequence does not recompute them), so repeated views are cheap.
     """
 
     FOV = 128.0
@@ -486,25 +834,38 @@ class Phantom:
             lv = level or self.findings.level
             z = level_centre(lv)
             if lv == self.findings.level and self.findings.collapse:
-                z -= self.findings.collapse * BODY_H * 0.45
+                z -= self.findings.collapse * geometry(lv).h * 0.45
         fov = fov or self.FOV
         d = fov / size
         origin = (centre[0] - fov / 2 + d / 2, centre[1] - fov / 2 + d / 2, float(z))
         return self._image(modality, "axial", origin, (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (d, d), (size, size), float(z))
 
-    def sagittal(self, modality: str = "CT", x: float = 0.0, size: int = 128, height: int = 144) -> Image:
-        """A sagittal slice at ``x`` mm (0 = midline; the pedicles lie near ±13 mm).
+    def view_centre(self) -> float:
+        """z (mm) the default sagittal view and axial series are centred on: T9 (z = 0, the T7–T11 window
+        of the module's exercises) for a lesion in T7–T11, otherwise the lesion's level."""
+        lv = self.findings.level
+        return 0.0 if lv in CLASSIC_WINDOW else level_centre(lv)
+
+    def sagittal(self, modality: str = "CT", x: float = 0.0, size: int = 128, height: int = 144,
+                 centre_z: float | None = None) -> Image:
+        """A sagittal slice at ``x`` mm (0 = midline; the thoracic pedicles lie near ±13 mm), ``height`` mm
+        tall, centred on ``centre_z`` (default :meth:`view_centre`).
 
         Columns run anterior → posterior (the patient faces left), rows superior → inferior.
         """
         d = self.FOV / size
-        origin = (float(x), -2.0 - self.FOV / 2 + d / 2, (height - 1) * d / 2)
+        cz = self.view_centre() if centre_z is None else float(centre_z)
+        origin = (float(x), -2.0 - self.FOV / 2 + d / 2, cz + (height - 1) * d / 2)
         return self._image(modality, "sagittal", origin, (0.0, 1.0, 0.0), (0.0, 0.0, -1.0), (d, d),
                            (height, size), float(x))
 
-    def axial_series(self, modality: str = "CT", spacing: float = 4.0, z_range: tuple[float, float] = (-42.0, 42.0),
+    def axial_series(self, modality: str = "CT", spacing: float = 4.0, z_range: tuple[float, float] | None = None,
                      size: int = 128) -> list[Image]:
-        """A stack of axial slices from ``z_range[0]`` (inferior) upwards, every ``spacing`` mm."""
+        """A stack of axial slices from ``z_range[0]`` (inferior) upwards, every ``spacing`` mm
+        (default: 42 mm either side of :meth:`view_centre`)."""
+        if z_range is None:
+            c = self.view_centre()
+            z_range = (c - 42.0, c + 42.0)
         zs = np.arange(z_range[0], z_range[1] + 1e-9, spacing)
         return [self.axial(modality, z=float(zz), size=size) for zz in zs]
 
@@ -514,7 +875,8 @@ class Phantom:
         return [self.sagittal(modality, x=float(xx)) for xx in xs]
 
     def escc_view(self, size: int = 128, fov: float = 48.0) -> Image:
-        """The axial T2 image used for Bilsky grading: zoomed on the canal at the lesion level."""
+        """The axial T2 image used for Bilsky grading: zoomed on the canal at the lesion level (any level;
+        below the conus it shows the cauda equina roots in the thecal sac)."""
         return self.axial("T2", size=size, fov=fov, centre=(0.0, 3.0))
 
 
@@ -552,29 +914,36 @@ def escc_findings(image: Image) -> dict[str, bool]:
 
     Keys match :func:`course.calculators.escc`: ``epidural_disease``, ``thecal_sac_deformed``,
     ``cord_abutment``, ``cord_compressed``, ``csf_visible_around_cord``.
+
+    The "cord" findings are read on the neural tissue in the sac: the cord above the conus, the tapering
+    conus with the first roots at T12–L1, and the cauda equina roots below it — the course applies the
+    Bilsky thresholds to the thecal sac and roots there (:data:`ESCC_BELOW_CONUS`). Compression means an
+    antero-posterior extent of the cord, or of the root bundle, under 85% of its normal value at that height.
     """
     if image.plane != "axial":
         raise ValueError(f"image.plane: {image.plane!r}; ESCC is graded on an axial image")
-    x, y, _ = image.coordinates()
+    x, y, z = image.coordinates()
+    p = _profile(z)
     tumour = image.labels == T["epidural_tumour"]
-    cord = image.labels == T["cord"]
+    neural = (image.labels == T["cord"]) | (image.labels == T["nerve_root"])
     csf = image.labels == T["csf"]
-    normal_sac = _inside_ellipse(x, y, SAC)
-    neighbours = np.zeros_like(cord)
-    neighbours[1:, :] |= cord[:-1, :]
-    neighbours[:-1, :] |= cord[1:, :]
-    neighbours[:, 1:] |= cord[:, :-1]
-    neighbours[:, :-1] |= cord[:, 1:]
-    if cord.any():
-        ys = y[cord]
+    normal_sac = _inside_shape(x, y, *_sac_spec(p))
+    neighbours = np.zeros_like(neural)
+    neighbours[1:, :] |= neural[:-1, :]
+    neighbours[:-1, :] |= neural[1:, :]
+    neighbours[:, 1:] |= neural[:, :-1]
+    neighbours[:, :-1] |= neural[:, 1:]
+    if neural.any():
+        ys = y[neural]
         ap = float(ys.max() - ys.min() + image.spacing[0])
     else:
         ap = 0.0
+    nominal = 2 * float(np.mean(p["env_b"]))  # the cord, or the root bundle (its midline roots reach the envelope)
     epidural = bool(tumour.any())
     return {
         "epidural_disease": epidural,
         "thecal_sac_deformed": bool((tumour & normal_sac).any()),
         "cord_abutment": bool((tumour & neighbours).any()),
-        "cord_compressed": bool(ap < 0.85 * 2 * CORD[3]),
+        "cord_compressed": bool(ap < 0.85 * nominal),
         "csf_visible_around_cord": bool(csf.any()),
     }
