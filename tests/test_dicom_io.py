@@ -8,7 +8,7 @@ import pytest
 from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, MRImageStorage
 
 from course.imaging.dicom_io import PATIENT_ID, PATIENT_NAME, read_series, to_hu, uid, write_series
-from course.imaging.phantom import Findings, Phantom
+from course.imaging.phantom import T, Findings, Phantom, level_centre
 
 FINDINGS = Findings(kind="lytic", extent=0.8, escc="2", pedicle="right")
 
@@ -64,6 +64,7 @@ def test_ct_tags(ct_dir):
     assert [float(v) for v in ds.WindowWidth] == [400.0, 1800.0]
     assert list(ds.WindowCenterWidthExplanation) == ["SOFT TISSUE", "BONE"]
     assert ds.Rows == ds.Columns == 128 and ds.BitsStored == 12 and ds.PixelRepresentation == 0
+    assert ds.BodyPartExamined == "TSPINE"
     # stored values are unsigned; HU only after rescale
     assert ds.pixel_array.min() >= 0
     assert to_hu(ds).min() < -50
@@ -125,3 +126,26 @@ def test_write_and_read_errors(tmp_path):
     write_series([ph.axial("T2")], tmp_path, series_number=2)
     with pytest.raises(ValueError, match="series"):
         read_series(tmp_path)
+
+
+def test_lumbar_ct_round_trip_below_the_conus(tmp_path):
+    """An L3 series: HU and geometry survive the round trip; the slices show roots, not a cord."""
+    f = Findings(kind="blastic", level="L3", extent=0.7, pedicle="left", escc="3")
+    images = Phantom(f).axial_series("CT", spacing=6.0)
+    assert min(abs(im.position - level_centre("L3")) for im in images) < 1e-6  # centred on the lesion
+    write_series(images, tmp_path, series_number=4)
+    series = read_series(tmp_path)
+    assert series.volume.shape == (len(images), 128, 128)
+    assert np.abs(series.volume - np.stack([im.pixels for im in images])).max() <= 0.5 + 1e-6
+    assert np.allclose(series.positions, [im.position for im in images])
+    ds = series.datasets[len(images) // 2]
+    assert ds.BodyPartExamined == "LSPINE" and "L3" in ds.SeriesDescription
+    middle = images[len(images) // 2]
+    assert float(ds.SliceLocation) == pytest.approx(middle.position)
+    assert not (middle.labels == T["cord"]).any() and (middle.labels == T["nerve_root"]).any()
+    assert to_hu(ds)[middle.labels == T["blastic"]].mean() > 700  # dense sclerotic bone read back in HU
+
+
+def test_cervical_mr_body_part(tmp_path):
+    write_series([Phantom(Findings(level="C6")).axial("T2")], tmp_path)
+    assert read_series(tmp_path).datasets[0].BodyPartExamined == "CSPINE"

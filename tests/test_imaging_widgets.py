@@ -68,7 +68,7 @@ def test_spot_cases_are_deterministic_and_varied():
     a, b = ex.spot_cases(), ex.spot_cases()
     assert a == b and len(a) == 6
     assert {f.kind for f in a} >= {"lytic", "blastic", "infection", "osteoporotic"}
-    assert all(f.level in LEVELS for f in a)
+    assert all(f.level in ex.SPOT_LEVELS[:-1] for f in a)  # the T7–T11 window the sagittal view shows
 
 
 def test_spot_the_lesion_feedback():
@@ -80,9 +80,10 @@ def test_spot_the_lesion_feedback():
         app.set(level=sorted(levels)[0], diagnosis=key)
         assert app.state["correct"] is True, (i, f)
         assert "✔ Level correct" in app.state["feedback"] and "✔ Diagnosis correct" in app.state["feedback"]
-        wrong_level = next(lv for lv in LEVELS if lv not in levels)
+        wrong_level = next(lv for lv in ex.SPOT_LEVELS if lv not in levels)
         app.set(level=wrong_level)
         assert app.state["correct"] is False and "✘ Level" in app.state["feedback"]
+    assert list(app.controls["level"].options)[1:] == list(ex.SPOT_LEVELS)
     # changing case (as a learner would) clears the answers
     app.controls["case"].value = 1
     assert app.controls["level"].value == ex.CHOOSE and app.state["correct"] is None
@@ -157,9 +158,15 @@ def test_every_app_has_alt_text_and_ui(cls):
 def test_figures_have_alt_text():
     from course.imaging import figures
 
-    for which in ("collapse", "disc", "escc_atlas"):
+    for which in ("collapse", "disc", "regions", "escc_atlas", "escc_atlas_lumbar"):
         html = figures.figure_as_html(which)
         assert html.startswith("<img alt=") and len(html) > 2000
+    _, alt = figures.regions_figure()
+    assert "conus" in alt and "no cord" in alt and "cauda equina" in alt
+    _, alt = figures.escc_atlas("L3")
+    assert "nerve roots" in alt and "thecal sac" in alt
+    _, alt = figures.escc_atlas()
+    assert "cord" in alt and "roots" not in alt
     with pytest.raises(ValueError, match="which"):
         figures.show_figure("nothing")
 
@@ -196,3 +203,15 @@ def test_tables_and_references_resolve():
         figures.resolve(key)
     signal = figures.signal_markdown()
     assert "| lytic metastasis | +40 | darker than marrow |" in signal
+
+
+def test_level_labels_only_for_levels_in_view():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    ex._level_labels(ax, Phantom(Findings()).sagittal("T1"))
+    assert [t.get_text() for t in ax.texts] == ["T7", "T8", "T9", "T10", "T11"]
+    ax2 = fig.add_subplot()
+    ex._level_labels(ax2, Phantom(Findings(level="L3")).sagittal("T1"))
+    assert "L3" in [t.get_text() for t in ax2.texts] and "T9" not in [t.get_text() for t in ax2.texts]

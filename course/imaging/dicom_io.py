@@ -32,7 +32,7 @@ from pydicom.uid import (
     generate_uid,
 )
 
-from course.imaging.phantom import Image, data, window_preset
+from course.imaging.phantom import Image, data, region_of, window_preset
 
 PATIENT_NAME = "SYNTHETIC^PHANTOM"
 PATIENT_ID = "SYNTH-0001"
@@ -41,6 +41,8 @@ STUDY_ID = "SYNTH-SPINE"
 ENTROPY_ROOT = "spinal-metastases-course/module-04/synthetic-phantom"
 CT_INTERCEPT = -1024.0
 MR_SCALE = 1000.0  # MR signal 0–1 stored as 0–1000
+#: DICOM Body Part Examined (PS3.16 defined terms) of the region the image centre lies in.
+BODY_PART = {"cervical": "CSPINE", "thoracic": "TSPINE", "lumbar": "LSPINE"}
 
 
 def uid(*parts: Any) -> str:
@@ -88,7 +90,7 @@ def _dataset(image: Image, number: int, series_number: int, series_description: 
     ds.PatientSex = "O"
     ds.PatientIdentityRemoved = "YES"
     ds.DeidentificationMethod = "No real patient: computer-generated phantom"
-    ds.BodyPartExamined = "TSPINE"
+    ds.BodyPartExamined = BODY_PART[region_of(image.level)]
     ds.PatientPosition = "HFS"
     ds.StudyInstanceUID = uid("study")
     ds.SeriesInstanceUID = series_uid

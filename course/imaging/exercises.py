@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from course import calculators
 from course.imaging.phantom import (
+    CLASSIC_WINDOW,
     ESCC_GRADES,
     LEVELS,
     MODALITIES,
@@ -120,11 +121,13 @@ def _image_axes(fig: Figure, rect: tuple[float, float, float, float], shape: tup
 
 
 def _level_labels(ax, image: Image) -> None:  # type: ignore[no-untyped-def]
-    """Write T7…T11 beside the bodies of a sagittal image (pixel coordinates)."""
+    """Write the level names (e.g. T7…T11) beside the bodies shown on a sagittal image (pixel coordinates)."""
     z0 = image.origin[2]
+    rows = image.pixels.shape[0]
     for lv in LEVELS:
         row = (z0 - level_centre(lv)) / image.spacing[0]
-        ax.text(-2, row, lv, ha="right", va="center", fontsize=7)
+        if 4 <= row <= rows - 5:  # only the levels in view
+            ax.text(-2, row, lv, ha="right", va="center", fontsize=7)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -313,8 +316,12 @@ def _sequences() -> list[dict[str, Any]]:
 # ----------------------------------------------------------------------------------------------
 # 3. Spot the lesion
 # ----------------------------------------------------------------------------------------------
+#: Levels a learner can name in "Spot the lesion" (the sagittal view shows T7–T11).
+SPOT_LEVELS: tuple[str, ...] = CLASSIC_WINDOW
+
+
 def spot_cases(n: int = 6, seed: int = 4) -> list[Findings]:
-    """``n`` deterministic practice cases: a random level and diagnosis each (seeded)."""
+    """``n`` deterministic practice cases in T7–T10: a random level and diagnosis each (seeded)."""
     rng = np.random.default_rng(seed)
     pool = ["lytic", "blastic", "infection", "osteoporotic", "lytic", "mixed"]
     kinds = [pool[i % len(pool)] for i in rng.permutation(len(pool))][:n]
@@ -322,7 +329,7 @@ def spot_cases(n: int = 6, seed: int = 4) -> list[Findings]:
         kinds.append(str(rng.choice(pool)))
     cases = []
     for i, kind in enumerate(kinds):
-        level = str(rng.choice(LEVELS[:-1]))
+        level = str(rng.choice(SPOT_LEVELS[:-1]))
         kw: dict[str, Any] = {}
         if kind == "osteoporotic":
             kw["collapse"] = 0.35
@@ -350,7 +357,7 @@ class SpotTheLesion(FigureApp):
                                description="Case", layout=W.Layout(width="12em")),
             "left": W.ToggleButtons(options=list(self.sequences), value="T1", description="Left"),
             "right": W.ToggleButtons(options=list(self.sequences), value="STIR", description="Right"),
-            "level": W.Dropdown(options=[CHOOSE, *LEVELS], value=CHOOSE, description="Level",
+            "level": W.Dropdown(options=[CHOOSE, *SPOT_LEVELS], value=CHOOSE, description="Level",
                                 layout=W.Layout(width="14em")),
             "diagnosis": W.Dropdown(options=[(CHOOSE, CHOOSE)] + [(v, k) for k, v in DIAGNOSES.items()],
                                     value=CHOOSE, description="Diagnosis", layout=W.Layout(width="26em")),
@@ -387,7 +394,7 @@ class SpotTheLesion(FigureApp):
         f = self.cases[case]
         ph = Phantom(f)
         for (ax, art, ttl), seq in zip(self._panels, (left, right)):
-            img = ph.sagittal(seq)
+            img = ph.sagittal(seq, centre_z=level_centre("T9"))  # always the T7–T11 window
             art.set_data(display_pixels(img))
             ttl.set_text(f"Case {case + 1}: sagittal {seq}")
             if not self._labelled:

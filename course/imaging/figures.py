@@ -2,7 +2,8 @@
 
 * :func:`collapse_figure` — malignant vs osteoporotic collapse;
 * :func:`disc_figure` — metastasis spares the disc, infection centres on it;
-* :func:`escc_atlas` — one axial T2 image per Bilsky grade;
+* :func:`regions_figure` — cervical, thoracic and lumbar anatomy; the conus and the cauda equina;
+* :func:`escc_atlas` — one axial T2 image per Bilsky grade (at T9, or below the conus at L3);
 * :func:`modalities_markdown`, :func:`signal_markdown`, :func:`tags_markdown` — tables;
 * :func:`bibliography_markdown` — the module's references (from the course bibliography).
 """
@@ -17,7 +18,17 @@ from matplotlib.figure import Figure
 from course import calculators
 from course.imaging.dicom_io import Series
 from course.imaging.exercises import display_pixels
-from course.imaging.phantom import ESCC_GRADES, SEQUENCES, Findings, Phantom, data, tissue_table
+from course.imaging.phantom import (
+    ESCC_BELOW_CONUS,
+    ESCC_GRADES,
+    SEQUENCES,
+    Findings,
+    Phantom,
+    data,
+    level_centre,
+    neural_content,
+    tissue_table,
+)
 from course.plotting import figure_html, new_figure, show
 from course.references import cite
 
@@ -73,15 +84,57 @@ def disc_figure() -> tuple[Figure, str]:
     return fig, alt
 
 
-def escc_atlas() -> tuple[Figure, str]:
-    """One zoomed axial T2 image per Bilsky grade, labelled with the calculator's definition."""
+REGION_LEVELS = ("C5", "T9", "L1", "L3")
+_REGION_TITLES = {"C5": "C5: wide triangular canal,\nbroad flat cord", "T9": "T9: small round canal,\nround cord",
+                  "L1": "L1: the conus, roots\ngathering around it", "L3": "L3: cauda equina roots\nin CSF, no cord"}
+
+
+def regions_figure() -> tuple[Figure, str]:
+    """Normal anatomy by region: zoomed axial T2 at C5, T9, L1 and L3; sagittal T2 of the neck and of the
+    thoracolumbar junction (where the cord ends)."""
+    fig = new_figure(6.4, 5.6)
+    for i, lv in enumerate(REGION_LEVELS):
+        _panel(fig, 2, 4, i + 1, Phantom(Findings(level=lv)).escc_view(), _REGION_TITLES[lv])
+    neck = Phantom(Findings(level="C5")).sagittal("T2")
+    ax = _panel(fig, 2, 2, 3, neck, "Sagittal T2, C3–T1")
+    junction = Phantom(Findings(level="L1")).sagittal("T2", centre_z=(level_centre("T12") + level_centre("L2")) / 2)
+    ax = _panel(fig, 2, 2, 4, junction, "Sagittal T2, T11–L3: the cord ends")
+    alt = ("Normal anatomy of the synthetic spine by region. Top row, axial T2 images zoomed on the canal: at C5 a "
+           "small, wide vertebral body, a wide triangular canal and a broad, flattened cord with a thin rim of bright "
+           "CSF; at T9 a larger body, a small round canal and a round cord in the middle of the CSF; at L1 the "
+           "tapering tip of the cord (the conus) with small nerve roots gathered around it; at L3 a large body, a "
+           "triangular canal and no cord — only a cluster of small dark dots, the cauda equina nerve roots, lying in "
+           "the back of the bright CSF. Bottom row, midline sagittal T2 images: the neck, with short vertebral bodies "
+           "and the cord running through; and the thoracolumbar junction, where the cord narrows into the conus and "
+           "ends at about the L1–L2 disc, with thin nerve roots continuing downwards in the CSF.")
+    return fig, alt
+
+
+#: Short titles of the grades read for the cauda equina (below the conus).
+_ROOT_DEFINITIONS = {"1b": "Thecal sac deformed, roots not touched", "1c": "Sac deformed, roots touched, not crowded",
+                     "2": "Roots compressed, CSF still visible", "3": "Roots compressed, no CSF visible"}
+
+
+def escc_atlas(level: str = "T9") -> tuple[Figure, str]:
+    """One zoomed axial T2 image per Bilsky grade at ``level``, labelled with the calculator's definition
+    (below the conus the definitions are read for the nerve roots, see :data:`ESCC_BELOW_CONUS`)."""
+    roots = neural_content(level) == "cauda_equina"
     fig = new_figure(6.4, 4.6)
     for i, g in enumerate(ESCC_GRADES):
-        img = Phantom(Findings(kind="lytic", extent=0.7, escc=g)).escc_view()
+        img = Phantom(Findings(kind="lytic", level=level, extent=0.7, escc=g)).escc_view()
         ax = _panel(fig, 2, 3, i + 1, img, "")
-        definition = calculators.escc(grade=g).definition
+        definition = _ROOT_DEFINITIONS.get(g, "") if roots else ""
+        definition = definition or calculators.escc(grade=g).definition
         short = definition if len(definition) < 44 else definition[:41] + "…"
         ax.set_title(f"Grade {g}\n{short}", fontsize=7)
+    if roots:
+        alt = (f"Six axial T2 images of the lumbar canal at {level}, below the end of the cord, one per Bilsky grade "
+               "applied to the thecal sac and cauda equina. Grade 0: no epidural tumour; small dark nerve roots float in "
+               "the back of the bright CSF. 1a: a thin tumour rim in the anterior epidural fat, the sac intact. 1b: the "
+               "tumour indents the front of the sac but does not reach the roots. 1c: the tumour touches the front "
+               "roots without crowding them. 2: the roots are pushed back and crowded together, with CSF still visible "
+               "beside them. 3: the roots are squeezed into one clump and no CSF is left. " + ESCC_BELOW_CONUS)
+        return fig, alt
     alt = ("Six axial T2 images of the spinal canal at a vertebral metastasis, one per Bilsky grade. Grade 0: no "
            "epidural tumour. 1a: a thin tumour rim in the anterior epidural fat without touching the thecal sac. 1b: "
            "the tumour indents the front of the bright CSF-filled sac but does not reach the cord. 1c: the tumour "
@@ -90,9 +143,15 @@ def escc_atlas() -> tuple[Figure, str]:
     return fig, alt
 
 
+def _makers() -> dict[str, Any]:
+    return {"collapse": collapse_figure, "disc": disc_figure, "regions": regions_figure, "escc_atlas": escc_atlas,
+            "escc_atlas_lumbar": lambda: escc_atlas("L3")}
+
+
 def show_figure(which: str) -> None:
-    """Display one of the module's figures by name: ``collapse``, ``disc`` or ``escc_atlas``."""
-    makers = {"collapse": collapse_figure, "disc": disc_figure, "escc_atlas": escc_atlas}
+    """Display one of the module's figures by name: ``collapse``, ``disc``, ``regions``, ``escc_atlas`` or
+    ``escc_atlas_lumbar``."""
+    makers = _makers()
     if which not in makers:
         raise ValueError(f"which: {which!r}; accepted: {sorted(makers)}")
     fig, alt = makers[which]()
@@ -101,7 +160,7 @@ def show_figure(which: str) -> None:
 
 def figure_as_html(which: str) -> str:
     """The ``<img>`` HTML of a figure (for tests)."""
-    fig, alt = {"collapse": collapse_figure, "disc": disc_figure, "escc_atlas": escc_atlas}[which]()
+    fig, alt = _makers()[which]()
     return figure_html(fig, alt)
 
 
