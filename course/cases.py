@@ -27,7 +27,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from course import calculators, datasets, presentation
 from course.complications import FOCUS_IDS, rehab_items, rehab_plan, RehabPlan
-from course.imaging.phantom import Findings, Phantom, escc_findings
+from course.imaging.phantom import ESCC_BELOW_CONUS, Findings, Phantom, escc_findings, neural_content
 from course.plotting import PALETTE, figure_html, new_figure
 from course.quiz import Case, Feedback, Numeric, Option, Question, SelfCheck, SingleChoice, render_text
 from course.widgets import BlitFigureApp, Rendered
@@ -262,10 +262,12 @@ def build_steps(case_id: str) -> list[tuple[str, Question]]:
             explanation=a.calcium.explanation + ". Module 07 compares the conventions for its severity.")))
     # 2. ESCC from the phantom image
     e = a.escc
+    below = neural_content(c["phantom"]["level"]) == "cauda_equina"
+    note = f" {ESCC_BELOW_CONUS}" if below else ""
     steps.append(("Imaging", SingleChoice(
         id=q + "escc", objective="O2", source=_sources("bilsky2010_escc", "radiopaedia_escc"),
-        prompt=f"{c['imaging_text']} Grade the epidural compression (Bilsky ESCC) on the axial T2 image.",
-        explanation=e.explanation,
+        prompt=f"{c['imaging_text']} Grade the epidural compression (Bilsky ESCC) on the axial T2 image.{note}",
+        explanation=e.explanation + note,
         options=tuple(Option(f"ESCC {g}", g == e.grade,
                              (f"Yes. {e.explanation}" if g == e.grade else f"ESCC {g} means: {d.lower()}."))
                       for g, d in calculators.ESCC_GRADES.items()))))
@@ -359,11 +361,13 @@ def phantom_figure(case_id: str) -> tuple[str, str]:
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
-    stand_in = c["phantom"]["level"] != c["level"]
-    alt = (f"Synthetic MR images of {ph.findings.describe()}"
-           + (f" (shown at {c['phantom']['level']} as a stand-in for {c['level']})" if stand_in else "")
-           + ": left, a sagittal STIR slice through the midline; right, an axial T2 slice zoomed on the canal "
-             "for grading the epidural compression.")
+    content = {"cord": "the cord surrounded by bright CSF",
+               "conus": "the tapering end of the cord (the conus) with nerve roots around it",
+               "cauda_equina": "no cord — the sac lies below the conus and holds the cauda equina nerve roots as "
+                               "small dark dots in the CSF"}[neural_content(ph.findings.level)]
+    alt = (f"Synthetic MR images of {ph.findings.describe()}: left, a sagittal STIR slice through the midline "
+           f"centred on {ph.findings.level}; right, an axial T2 slice zoomed on the canal for grading the epidural "
+           f"compression, where the thecal sac holds {content}.")
     out = figure_html(fig, alt)
     return out, alt
 
