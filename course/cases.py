@@ -363,8 +363,8 @@ def phantom_figure(case_id: str) -> tuple[str, str]:
         ax.set_yticks([])
     content = {"cord": "the cord surrounded by bright CSF",
                "conus": "the tapering end of the cord (the conus) with nerve roots around it",
-               "cauda_equina": "no cord — the sac lies below the conus and holds the cauda equina nerve roots as "
-                               "small dark dots in the CSF"}[neural_content(ph.findings.level)]
+               "cauda_equina": "the cauda equina nerve roots, small dark dots in the CSF, and no cord (the level lies "
+                               "below the conus)"}[neural_content(ph.findings.level)]
     alt = (f"Synthetic MR images of {ph.findings.describe()}: left, a sagittal STIR slice through the midline "
            f"centred on {ph.findings.level}; right, an axial T2 slice zoomed on the canal for grading the epidural "
            f"compression, where the thecal sac holds {content}.")

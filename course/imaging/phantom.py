@@ -263,11 +263,13 @@ def level_at(z: float) -> str:
 def _profile(z: np.ndarray) -> dict[str, np.ndarray]:
     """Canal, sac, neural envelope and body footprint at each z (interpolated between body centres)."""
     arr = _arrays()
-    out = {k: np.interp(z, arr["zc"], arr[k]) for k in ("canal_a", "canal_b", "tri", "sac_front", "sac_back",
-                                                        "sac_a", "env_cy", "env_a", "env_b")}
-    out["a"] = np.interp(z, arr["edge_z"], arr["edge_a"])
-    out["b"] = np.interp(z, arr["edge_z"], arr["edge_b"])
-    return out
+    z = np.asarray(z, float)
+    zz = z[:, :1] if z.ndim == 2 and z.shape[1] > 1 and (z == z[:, :1]).all() else z  # one value per row
+    out = {k: np.interp(zz, arr["zc"], arr[k]) for k in ("canal_a", "canal_b", "tri", "sac_front", "sac_back",
+                                                         "sac_a", "env_cy", "env_a", "env_b")}
+    out["a"] = np.interp(zz, arr["edge_z"], arr["edge_a"])
+    out["b"] = np.interp(zz, arr["edge_z"], arr["edge_b"])
+    return {k: np.broadcast_to(v, z.shape) for k, v in out.items()}
 
 
 def cord_taper(z: Any) -> np.ndarray:
@@ -481,6 +483,28 @@ def _arch_sdf(y: np.ndarray, z: np.ndarray, g: LevelGeometry, parts: dict[str, n
     return np.minimum(np.minimum(pedicles, laminae), np.minimum(spinous, tp))
 
 
+def _rows(z: np.ndarray, lo: float, hi: float) -> np.ndarray | None:
+    """Points with ``lo <= z <= hi`` (None when that is every point)."""
+    sel = (z >= lo) & (z <= hi)
+    return None if sel.all() else sel
+
+
+def _on(sel: np.ndarray | None, fn: Any, *arrays: np.ndarray) -> np.ndarray:
+    """``fn(*arrays)`` evaluated only where ``sel`` (+inf, i.e. outside every shape, elsewhere)."""
+    if sel is None:
+        return fn(*arrays)
+    out = np.full(arrays[0].shape, np.inf)
+    if sel.any():
+        out[sel] = fn(*(a[sel] for a in arrays))
+    return out
+
+
+def _arch_z_range(g: LevelGeometry) -> tuple[float, float]:
+    """Heights (mm) the posterior arch of ``g`` can reach (laminae, processes, spinous tip)."""
+    drop = {"thoracic": 14.0 + 3.2, "cervical": 5.0 + 2.5, "lumbar": 3.0 + 5.5}[g.region]
+    return g.zc - max(9.0 * g.k, drop) - 1.0, g.zc + 9.0 * g.k + 1.0
+
+
 def _paint_bone(lab: np.ndarray, sdf: np.ndarray, marrow: int) -> None:
     lab[sdf <= 0] = T["cortex"]
     lab[sdf <= -CORTEX] = marrow
@@ -526,20 +550,25 @@ def labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
     marrow = T["osteopenic_marrow"] if f.kind == "osteoporotic" else T["marrow"]
     zlo, zhi = float(z.min()), float(z.max())
     table = _geometry_table()
-    near = [lv for lv in LEVELS if zlo - 20 <= table[lv].zc + table[lv].h / 2 and table[lv].zc - table[lv].h / 2 <= zhi + 20]
+    near = [lv for lv in LEVELS if zlo - 3 <= table[lv].zc + table[lv].h / 2 and table[lv].zc - table[lv].h / 2 <= zhi + 3]
+    arches = [lv for lv in LEVELS if _arch_z_range(table[lv])[0] <= zhi and _arch_z_range(table[lv])[1] >= zlo]
     needed = list(near)
     extra = [f.level] + ([LEVELS[LEVELS.index(f.level) + 1]] if f.kind == "infection" else [])
     needed += [lv for lv in extra if lv not in needed]
     geoms = {lv: _body_geometry(f, lv, x, y, z) for lv in needed}
     # Posterior elements, then canal contents (the arch ring leaves the canal free).
     parts_cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
-    for lv in near:
+    for lv in arches:
         g = table[lv]
         key = (g.region, g.canal_a, g.canal_b, g.tri)
         if key not in parts_cache:
             parts_cache[key] = _arch_parts(x, y, g)
         parts = parts_cache[key]
-        _paint_bone(lab, _arch_sdf(y, z, g, parts), marrow)
+        sel = _rows(z, *_arch_z_range(g))
+        names = sorted(parts)
+        sdf = _on(sel, lambda yy, zz, *pp: _arch_sdf(yy, zz, g, dict(zip(names, pp))), y, z,
+                  *(np.broadcast_to(parts[n], z.shape) for n in names))
+        _paint_bone(lab, sdf, marrow)
         if "foramen" in parts and lv != "C7":  # vertebral artery in the foramen transversarium (C6 upwards)
             lab[(parts["foramen"] <= 0) & (_slab(z, g.zc - 4.0 * g.k, g.zc + 8.0 * g.k) <= 0)] = T["vessel"]
     p = _profile(z)
@@ -552,13 +581,13 @@ def labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
     ypost = -1.5 * np.clip(1 - (x / p["a"]) ** 2, 0, None)
     column = (_ellipse(x, y, 0.0, 1.0 - p["b"], p["a"] + 0.5, p["b"] + 0.5) <= 0) & (y <= ypost + 0.5)
     lab[column] = T["disc"]
-    ellipses: dict[tuple[float, float], np.ndarray] = {}
     body_sdf = {}
     for lv in needed:
-        g = table[lv]
-        if (g.a, g.b) not in ellipses:
-            ellipses[(g.a, g.b)] = _ellipse(x, y, 0.0, g.body_cy, g.a, g.b + 2)
-        body_sdf[lv] = _body_sdf(x, y, z, geoms[lv], ellipses[(g.a, g.b)])
+        g, geo = table[lv], geoms[lv]
+        sel = _rows(z, g.zc - g.h / 2 - 1.0, g.zc + g.h / 2 + 1.0)
+        body_sdf[lv] = _on(sel, lambda xx, yy, zz, top, post: _body_sdf(
+            xx, yy, zz, {"zbot": geo["zbot"], "ztop": top, "ypost": post},
+            _ellipse(xx, yy, 0.0, g.body_cy, g.a, g.b + 2)), x, y, z, geo["ztop"], geo["ypost"])
     for lv in near:
         _paint_bone(lab, body_sdf[lv], marrow)
 
