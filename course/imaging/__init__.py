@@ -1,7 +1,8 @@
 """Module 04 — imaging and diagnosis on a synthetic spine.
 
-* :mod:`course.imaging.phantom` — a deterministic, analytic phantom of five thoracic vertebrae
-  (cortex, marrow, discs, canal, cord, CSF, epidural fat, posterior elements) with lytic, blastic or
+* :mod:`course.imaging.phantom` — a deterministic, analytic phantom of the spine from C3 to L5
+  (cortex, marrow, discs, canal, cord ending at the conus, cauda equina roots, CSF, epidural fat,
+  posterior elements; region-dependent shapes) with lytic, blastic or
   mixed metastases, epidural extension graded on the Bilsky (ESCC) scale, pathological or
   osteoporotic collapse, pedicle involvement, or spondylodiscitis; rendered as CT (HU) and MR.
 * :mod:`course.imaging.dicom_io` — writes the phantom as a real DICOM series and reads it back.
