@@ -46,9 +46,13 @@ def module(stem: str) -> Module:
     raise ValueError(f"stem: {stem!r}; accepted: {[m.stem for m in MODULES]}")
 
 
-def markdown_table() -> str:
-    """The module table, as Markdown (used in the README and the start page)."""
+def markdown_table(link_dir: str = "notebooks/") -> str:
+    """The module table, as Markdown.
+
+    ``link_dir`` is the path from the page showing the table to ``notebooks/``: the default suits
+    the README (repository root); the start page, itself in ``notebooks/``, passes ``""``.
+    """
     rows = ["| # | Module | What you learn | Time |", "|---|---|---|---|"]
     for m in MODULES:
-        rows.append(f"| {m.stem[:2]} | [{m.title}](notebooks/{m.stem}.ipynb) | {m.summary} | {m.minutes} min |")
+        rows.append(f"| {m.stem[:2]} | [{m.title}]({link_dir}{m.stem}.ipynb) | {m.summary} | {m.minutes} min |")
     return "\n".join(rows)

@@ -143,15 +143,22 @@ def render_bitmap(draw: Callable[[Figure], Any], size: tuple[float, float]) -> n
     return np.asarray(fig.canvas.buffer_rgba()).copy()
 
 
-def bake_background(fig: Figure, hide: Sequence[Any] | None = None) -> Backdrop:
+def bake_background(fig: Figure, hide: Sequence[Any] | None = None, exclude: Sequence[Any] = ()) -> Backdrop:
     """Freeze what ``fig`` shows now into a :class:`Backdrop` and hide the artists ``hide``.
 
     ``hide=None`` hides everything drawn so far (every child of every axes, figure legends and
-    texts). Artists created afterwards are the only ones redrawn on each update.
+    texts). Artists created afterwards are the only ones redrawn on each update. ``exclude`` lists
+    dynamic artists that already exist: they are left out of the frozen picture (so their first
+    state never shows through later states) and stay visible.
     """
     canvas = FigureCanvasAgg(fig)
+    shown = [a.get_visible() for a in exclude]
+    for artist in exclude:
+        artist.set_visible(False)
     canvas.draw()
     background = np.asarray(canvas.buffer_rgba()).copy()
+    for artist, visible in zip(exclude, shown):
+        artist.set_visible(visible)
     if hide is None:
         hide = [c for ax in fig.axes for c in ax.get_children()] + list(fig.legends) + list(fig.texts)
     for artist in hide:

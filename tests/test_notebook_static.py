@@ -160,3 +160,13 @@ def test_readme_module_table_is_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme, "regenerate the README module table from course.catalogue"
     assert "Educational use only — not for clinical decisions" in readme
+
+
+def test_start_page_module_links_resolve_from_notebooks_folder():
+    """The start page shows the module table from inside notebooks/: its links must work from there."""
+    from course.catalogue import markdown_table
+
+    for target in re.findall(r"\]\(([^)]+)\)", markdown_table(link_dir="")):
+        assert (ROOT / "notebooks" / target).is_file(), target
+    for target in re.findall(r"\]\(([^)]+)\)", markdown_table()):
+        assert (ROOT / target).is_file(), target

@@ -35,7 +35,7 @@ from course.imaging.phantom import (
     window,
     window_preset,
 )
-from course.plotting import PALETTE
+from course.plotting import PALETTE, bake_background
 from course.widgets import FigureApp, Rendered
 
 #: Named teaching scenarios: label → findings.
@@ -164,20 +164,25 @@ class CTWindowApp(FigureApp):
         ax = fig.add_axes((0.6, 0.16, 0.36, 0.72))
         hu = np.linspace(-1100, 1500, 400)
         self._ramp_hu = hu
+        # The grey ramp is a strip along the bottom, so the static markers and labels above it can be
+        # frozen into a backdrop (text is most of a redraw's cost) while ramp and curve stay live.
         self._ramp = ax.imshow(np.zeros((1, hu.size)), cmap="gray", vmin=0, vmax=1, aspect="auto",
-                               extent=(hu[0], hu[-1], 0, 1))
+                               extent=(hu[0], hu[-1], 0, 0.1))
         self._curve, = ax.plot(hu, np.zeros_like(hu), color=PALETTE["vermillion"], lw=1.5)
         table = tissue_table()
+        static: list[Any] = []
         for t in self._markers:
             v = table[t]["hu"]
-            ax.axvline(v, color=PALETTE["sky_blue"], lw=0.8)
-            ax.text(v + 25, 0.97, self._short[t], rotation=90, fontsize=6, ha="left", va="top",
-                    color=PALETTE["blue"], bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
+            static.append(ax.axvline(v, color=PALETTE["sky_blue"], lw=0.8))
+            static.append(ax.text(v + 25, 0.97, self._short[t], rotation=90, fontsize=6, ha="left", va="top",
+                                  color=PALETTE["blue"], bbox=dict(facecolor="white", edgecolor="none", pad=0.5)))
         ax.set_xlim(hu[0], hu[-1])
         ax.set_ylim(0, 1)
         ax.set_xlabel("Hounsfield units", fontsize=8)
-        ax.set_ylabel("grey level", fontsize=8)
+        ax.set_ylabel("grey level (strip: the greys shown)", fontsize=8)
         ax.tick_params(labelsize=7)
+        static += [ax.patch, ax.xaxis, ax.yaxis, *ax.spines.values()]
+        bake_background(fig, hide=static, exclude=[self._ramp, self._curve, self._art, self._ttl])
 
     def set(self, **values: Any) -> "CTWindowApp":
         if ("center" in values or "width" in values) and "preset" not in values:
