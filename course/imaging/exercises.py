@@ -286,7 +286,11 @@ class SequenceExplorer(FigureApp):
         self._sag.set_data(display_pixels(sag))
         self._ax.set_data(display_pixels(axi))
         if not self._levels_drawn:
+            # The level names never change: freeze them into a backdrop (text dominates redraw time).
+            before = set(self._sag_ax.texts)
             _level_labels(self._sag_ax, sag)
+            labels = [t for t in self._sag_ax.texts if t not in before]
+            bake_background(fig, hide=labels, exclude=[self._sag, self._ax, self._line, self._sag_t, self._ax_t])
             self._levels_drawn = True
         self._line.set_ydata([(sag.origin[2] - z_mm) / sag.spacing[0]] * 2)
         self._sag_t.set_text(f"Sagittal {sequence}, x = {x_mm} mm")
