@@ -36,7 +36,13 @@ def install(extras: str = "") -> None:
         sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
     if not PY.exists():
         print(f"Creating {VENV} …", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except (subprocess.CalledProcessError, OSError) as exc:
+            # Some system Pythons (Debian's without python3-venv) lack ensurepip: fall back to virtualenv.
+            print(f"venv failed ({exc}); trying virtualenv instead", flush=True)
+            run(sys.executable, "-m", "pip", "install", "--user", "-q", "virtualenv")
+            run(sys.executable, "-m", "virtualenv", VENV)
     target = f".[{extras}]" if extras else "."
     run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target)
 
