@@ -350,7 +350,6 @@ def answer_table() -> str:
 @lru_cache(maxsize=16)
 def phantom_figure(case_id: str) -> tuple[str, str]:
     """``(html, alt)`` of the case's sagittal STIR and axial T2 phantom images (cached)."""
-    c = get_case(case_id)
     ph = _phantom(case_id)
     sag, ax_img = ph.sagittal("STIR"), ph.escc_view()
     fig = new_figure(6.4, 3.2, layout=None)

@@ -51,9 +51,9 @@ def check() -> list[Check]:
         except Exception as exc:  # noqa: BLE001 - report any import failure to the learner
             out.append(Check(mod, "missing", False, f"import failed: {exc}"))
     try:
-        from course import calculators  # noqa: F401
+        from course import calculators
 
-        out.append(Check("course.calculators", "importable", True))
+        out.append(Check("course.calculators", "importable", callable(calculators.sins)))
     except Exception as exc:  # noqa: BLE001
         out.append(Check("course.calculators", "missing", False, f"import failed: {exc}"))
     return out

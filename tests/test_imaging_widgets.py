@@ -6,7 +6,7 @@ import pytest
 
 from course import calculators
 from course.imaging import exercises as ex
-from course.imaging.phantom import ESCC_GRADES, LEVELS, Findings, Phantom, escc_findings, window_preset
+from course.imaging.phantom import ESCC_GRADES, Findings, Phantom, escc_findings, window_preset
 
 
 def test_ct_window_presets_and_sliders():

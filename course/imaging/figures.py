@@ -96,9 +96,9 @@ def regions_figure() -> tuple[Figure, str]:
     for i, lv in enumerate(REGION_LEVELS):
         _panel(fig, 2, 4, i + 1, Phantom(Findings(level=lv)).escc_view(), _REGION_TITLES[lv])
     neck = Phantom(Findings(level="C5")).sagittal("T2")
-    ax = _panel(fig, 2, 2, 3, neck, "Sagittal T2, C3–T1")
+    _panel(fig, 2, 2, 3, neck, "Sagittal T2, C3–T1")
     junction = Phantom(Findings(level="L1")).sagittal("T2", centre_z=(level_centre("T12") + level_centre("L2")) / 2)
-    ax = _panel(fig, 2, 2, 4, junction, "Sagittal T2, T11–L3: the cord ends")
+    _panel(fig, 2, 2, 4, junction, "Sagittal T2, T11–L3: the cord ends")
     alt = ("Normal anatomy of the synthetic spine by region. Top row, axial T2 images zoomed on the canal: at C5 a "
            "small, wide vertebral body, a wide triangular canal and a broad, flattened cord with a thin rim of bright "
            "CSF; at T9 a larger body, a small round canal and a round cord in the middle of the CSF; at L1 the "
