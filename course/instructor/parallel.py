@@ -30,6 +30,8 @@ from pathlib import Path
 
 import nbformat
 
+from course.instructor.leakcheck import HIDDEN_BEGIN
+
 MAX_NOTEBOOK_MB = 50
 _IGNORED = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
 
@@ -264,8 +266,8 @@ def _submission_warnings(course: Course, assignment: str, student: str) -> list[
                            "items that depend on it may fail)")
         elif meta.get("locked") and not meta.get("grade") and sub[gid].source != cell.source:
             out.append(f"read-only cell {gid} had been edited; nbgrader restored the original")
-        elif meta.get("grade") and sub[gid].source.split("### BEGIN HIDDEN TESTS")[0].strip() != \
-                cell.source.split("### BEGIN HIDDEN TESTS")[0].strip():
+        elif meta.get("grade") and sub[gid].source.split(f"### {HIDDEN_BEGIN}")[0].strip() != \
+                cell.source.split(f"### {HIDDEN_BEGIN}")[0].strip():
             out.append(f"test cell {gid} had been edited; nbgrader restored the original")
     return out
 
