@@ -203,7 +203,7 @@ def _solve(case_id: str, **overrides: Any) -> CaseAnswers:
     sched = dict(_data()["schedules"][key])
     bed = calculators.bed_eqd2(total_dose_gy=sched["total_dose_gy"], fractions=sched["fractions"],
                                alpha_beta_gy=[10, 2])
-    steroids = _data()["steroids"]["deficit" if (deficit or escc.high_grade) else "none"]
+    steroids = _data()["steroids"]["deficit" if deficit else "none"]  # NICE NG234: for neurological symptoms or signs
     rehab = rehab_plan(frankel=frankel, spine_unstable=noms.mechanically_unstable,
                        stabilised=noms.decision in _SURGICAL, kps=kps,
                        sphincter_dysfunction=c["neuro"].get("sphincter", "normal") != "normal",

@@ -244,3 +244,11 @@ def test_bank_answers_agree_with_the_engine():
     assert K.solve("nsclc_t9").noms.decision == "separation_surgery_then_SRS"
     steroid = next(o.text for o in bank.get("q_steroids_plan").options if o.correct)
     assert "renal" in steroid
+
+
+def test_steroids_follow_neurology_not_imaging_alone():
+    """NICE NG234 ties dexamethasone to neurological symptoms or signs: a what-if that only raises the
+    ESCC grade of a neurologically intact patient must not start steroids."""
+    intact_high_grade = K.solve("breast_t8", escc_grade="2")
+    assert intact_high_grade.escc.high_grade and intact_high_grade.steroids.startswith("No steroid")
+    assert K.solve("renal_t10").steroids.startswith("Dexamethasone 16 mg")
