@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Ellipse, Polygon, Rectangle
 
 from course import datasets
-from course.plotting import CYCLE, PALETTE, Backdrop, new_figure, render_bitmap, style_axes
+from course.plotting import CYCLE, PALETTE, Backdrop, TextSprite, new_figure, render_bitmap, style_axes
 from course.widgets import FigureApp, Rendered
 
 REGIONS = ("occiput", "cervical", "thoracic", "lumbar", "sacral", "coccygeal")
@@ -580,8 +580,10 @@ class PrimaryDistributionApp(FigureApp):
                             hatch=hatches[j % 3], label=d["label"])
             self._bars.append(list(rects))
         # One label per row, left of the axis, carrying the value in single-source view.
-        self._row_labels = [ax.text(-0.01, i, "", ha="right", va="center", fontsize=8,
-                                    transform=ax.get_yaxis_transform()) for i in range(n)]
+        # Row labels as cached bitmaps: they take few distinct values, and text is the costly part.
+        self._row_labels = [TextSprite(ax, -0.01, i, "", fontsize=8) for i in range(n)]
+        for sprite in self._row_labels:
+            fig.add_artist(sprite)
         self._title = ax.set_title("", fontsize=9)
 
     def _order(self, source: str, order: str) -> list[str]:

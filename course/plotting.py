@@ -7,6 +7,7 @@ an ``<img>`` element carrying an ``alt`` description, so screen-reader users get
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 from typing import Any, Callable, Sequence
@@ -166,3 +167,58 @@ def bake_background(fig: Figure, hide: Sequence[Any] | None = None, exclude: Seq
     backdrop = Backdrop(background)
     fig.add_artist(backdrop)
     return backdrop
+
+
+@functools.lru_cache(maxsize=512)
+def _text_bitmap(text: str, fontsize: float, color: str, dpi: int) -> np.ndarray:
+    """The RGBA pixels of ``text`` alone, cropped to its ink box (transparent background)."""
+    fig = Figure(figsize=(max(1.0, 0.12 * fontsize * len(text) / 10), 0.5), dpi=dpi)
+    canvas = FigureCanvasAgg(fig)
+    fig.patch.set_alpha(0)
+    artist = fig.text(0, 0.5, text, fontsize=fontsize, color=color, va="center", ha="left")
+    renderer = canvas.get_renderer()
+    box = artist.get_window_extent(renderer)
+    fig.set_size_inches(box.width / dpi + 0.1, box.height / dpi + 0.1)
+    artist.set_position((0.05 / fig.get_figwidth(), 0.5))
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    cols = np.nonzero(rgba[..., 3].any(axis=0))[0]
+    if cols.size == 0:
+        return np.zeros((1, 1, 4), dtype=np.uint8)
+    # Crop the sides to the ink, keep the full line height so every label centres the same way.
+    return rgba[:, cols.min(): cols.max() + 1].copy()
+
+
+class TextSprite(Artist):
+    """A short label drawn as a cached bitmap: text rendering is most of an interactive's redraw cost,
+    and a label that takes few distinct values (row names, counts) need only be rasterised once.
+
+    The sprite is right- or left-aligned at axes-fraction ``x`` and vertically centred on data ``y``.
+    """
+
+    def __init__(self, ax: Any, x: float, y: float, text: str = "", fontsize: float = 8,
+                 color: str = "#000000", ha: str = "right") -> None:
+        super().__init__()
+        self.ax, self.x, self.y, self.fontsize, self.color, self.ha = ax, x, y, fontsize, color, ha
+        self.text = text
+        self.set_zorder(3)
+
+    def set_text(self, text: str) -> None:
+        """Change the label (a text seen before is drawn from the cache)."""
+        self.text = text
+        self.stale = True
+
+    def get_text(self) -> str:
+        return self.text
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or not self.text:
+            return
+        rgba = _text_bitmap(self.text, self.fontsize, self.color, int(renderer.dpi))
+        px = self.ax.transAxes.transform((self.x, 0))[0]
+        py = self.ax.transData.transform((0, self.y))[1]
+        h, w = rgba.shape[:2]
+        x0 = px - w if self.ha == "right" else px
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, round(x0), round(py - h / 2), rgba[::-1])
+        gc.restore()

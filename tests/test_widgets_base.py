@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipywidgets as W
 import pytest
 
-from course.plotting import CYCLE, PALETTE, Backdrop, bake_background, figure_html, new_figure, png_bytes, render_bitmap
+from course.plotting import (CYCLE, PALETTE, Backdrop, TextSprite, bake_background, figure_html, new_figure,
+                             png_bytes, render_bitmap)
 from course.start import WidgetCheck
 from course.widgets import BlitFigureApp, FigureApp, Rendered
 
@@ -108,3 +109,20 @@ def test_bake_background_freezes_static_artists():
 def test_render_bitmap_size():
     rgba = render_bitmap(lambda f: f.add_subplot().plot([1, 2]), (2.0, 1.0))
     assert rgba.shape == (80, 160, 4)
+
+
+def test_text_sprite_draws_its_label_and_follows_set_text():
+    fig = new_figure(3.0, 1.5, layout=None)
+    ax = fig.add_subplot()
+    ax.set_ylim(1.5, -0.5)
+    fig.subplots_adjust(left=0.5)
+    ax.set_axis_off()
+    sprite = TextSprite(ax, -0.02, 0, "")
+    fig.add_artist(sprite)
+    blank = png_bytes(fig)
+    sprite.set_text("Lung  31%")
+    first = png_bytes(fig)
+    sprite.set_text("Breast  24%")
+    assert blank != first != png_bytes(fig) and sprite.get_text() == "Breast  24%"
+    sprite.set_text("Lung  31%")
+    assert png_bytes(fig) == first  # the cached bitmap gives the same picture again
