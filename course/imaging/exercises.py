@@ -116,7 +116,9 @@ def _image_axes(fig: Figure, rect: tuple[float, float, float, float], shape: tup
     ax = fig.add_axes(rect)
     ax.set_axis_off()
     art = ax.imshow(np.zeros(shape), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-    ttl = ax.set_title(title, fontsize=8)
+    # A plain text rather than ax.set_title: matplotlib re-places titles on every draw by measuring
+    # the axes' tight bounding box, which cost a third of each update here.
+    ttl = ax.text(0.5, 1.01, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=8)
     return ax, art, ttl
 
 
