@@ -533,6 +533,32 @@ def vignettes() -> list[dict[str, Any]]:
     return list(_data()["vignettes"])
 
 
+_CG75_NOTE = "*(unverified: recalled from NICE CG75, not re-read in NG234)*"
+
+
+def pain_patterns_markdown() -> str:
+    """The pain patterns as a Markdown list, each with its teaching point, sources and verification flag."""
+    return "\n".join(
+        f"- **{p['name']}** — {p['description']} *{p['teaching']}*"
+        + ("" if p.get("verified", True) else f" {_CG75_NOTE}")
+        + f" [{', '.join(p['source'])}]"
+        for p in _data()["pain_patterns"])
+
+
+def regional_pictures_markdown() -> str:
+    """The cervical, thoracic and lumbar pictures as a Markdown list with sources."""
+    return "\n".join(
+        f"- **{r['region'].capitalize()}**: " + "; ".join(r["features"]) + f". {r['extra']} [{', '.join(r['source'])}]"
+        for r in _data()["by_region"])
+
+
+def red_flags_markdown() -> str:
+    """The red flags as a Markdown list; wording not re-read in NG234 is marked."""
+    return "\n".join(
+        f"- {f['text']}" + ("" if f.get("verified", True) else " *(wording from NICE CG75, not re-read in NG234)*")
+        for f in _data()["red_flags"])
+
+
 def decision_table_markdown() -> str:
     """The decision table as Markdown, with verified and unverified parts marked."""
     rows = ["| Order | If… | Category | MRI | Steroids | Not verified in the guideline text |", "|---|---|---|---|---|---|"]

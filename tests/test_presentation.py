@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import re
+
 import pytest
 
 from course import datasets
@@ -236,3 +238,16 @@ def test_bank_covers_every_objective_and_checks_answers():
     sc = SelfCheck(bank.get("q_level_t10"))
     sc.answer(1)
     assert sc.submit().correct
+
+
+def test_presentation_lists_carry_sources_and_unverified_flags():
+    data = datasets.load("presentation")
+    pain = P.pain_patterns_markdown()
+    assert pain.count("\n- ") == len(data["pain_patterns"]) - 1
+    assert all(f"[{', '.join(p['source'])}]" in pain for p in data["pain_patterns"])
+    if any(not p.get("verified", True) for p in data["pain_patterns"]):
+        assert "unverified" in pain
+    regions = P.regional_pictures_markdown()
+    assert {"**Cervical**", "**Thoracic**", "**Lumbar**"} <= {w for w in re.findall(r"\*\*\w+\*\*", regions)}
+    flags = P.red_flags_markdown()
+    assert flags.count("\n- ") == len(data["red_flags"]) - 1
