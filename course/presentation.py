@@ -26,6 +26,7 @@ from matplotlib.patches import Circle, Ellipse, Polygon, Rectangle
 
 from course import datasets
 from course.plotting import PALETTE, Backdrop, new_figure, render_bitmap
+from course.references import sources_line
 from course.widgets import FigureApp, Rendered
 
 SEGMENTS: tuple[str, ...] = tuple(
@@ -180,8 +181,8 @@ class Localisation:
                     f"<b>⚠ Findings that do not fit a single lesion</b><ul>{items}</ul></div>")
         out += ("<p style='font-size:smaller'>Segment-to-vertebra offsets are approximate (cadaver data for T3–T12; "
                 "textbook approximation elsewhere) and a sensory level can sit several segments below the lesion — "
-                "which is one reason suspected compression needs MRI of the whole spine. Sources: "
-                + ", ".join(self.source) + ".</p>")
+                "which is one reason suspected compression needs MRI of the whole spine. "
+                + html.escape(sources_line(self.source)) + "</p>")
         return out
 
 
@@ -572,7 +573,7 @@ def decision_table_markdown() -> str:
         unv = "; ".join(r.get("unverified_parts", [])) or "—"
         rows.append(f"| {r['rank']} | {cond} | **{CATEGORY_LABELS[r['category']]}** | {r['mri']} | {r['steroids']} | "
                     f"{unv} |")
-    return "\n".join(rows) + f"\n\n*{_data()['disclaimer']}* Sources: nice_ng234, nice_qs56, nice_cg75."
+    return "\n".join(rows) + f"\n\n*{_data()['disclaimer']}* " + sources_line(["nice_ng234", "nice_qs56", "nice_cg75"])
 
 
 # ----------------------------------------------------------------------------------------------
