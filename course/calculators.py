@@ -71,6 +71,8 @@ __all__ = [
     "BauerResult", "BedEqd2", "BedEqd2Result", "CordPmaxResult", "CorrectedCalciumResult",
     "GradeDescription", "PerformanceDescription", "EcogEstimate", "KpsRange", "TableRow",
 ]
+__all__ += ["isncsci"]  # re-exported from course/isncsci.py (ISNCSCI 2019 classification)
+from course.isncsci import isncsci  # noqa: E402
 
 T = TypeVar("T")
 
