@@ -64,6 +64,8 @@ __all__ = [
     "BauerResult", "BedEqd2", "BedEqd2Result", "CordPmaxResult", "CorrectedCalciumResult",
     "GradeDescription", "PerformanceDescription", "EcogEstimate", "KpsRange", "TableRow",
 ]
+from course.prognosis_scores import katagiri, katagiri_laboratory, nesms, rades_two_month  # module 05a
+__all__ += ["katagiri", "katagiri_laboratory", "nesms", "rades_two_month"]
 
 T = TypeVar("T")
 
