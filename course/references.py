@@ -8,7 +8,8 @@ Students never see a key. They see one citation style, author–year:
   ``**Fisher et al., 2010.** <full citation> — <confidence, in words>``.
 
 Entries without a year render "n.d."; two entries with the same author and year get "a", "b"
-suffixes (ordered by key), so every label names exactly one entry.
+suffixes (in the order of the file, so appending an entry never renames older ones), so every
+label names exactly one entry.
 """
 
 from __future__ import annotations
@@ -65,8 +66,12 @@ def _load() -> dict[str, Reference]:
         if not isinstance(authors, str) or not authors.strip():
             raise ValueError(f"{key}.authors: missing; write e.g. authors: \"Fisher et al.\" or \"NICE\"")
         year = entry.get("year")
+        if isinstance(year, str) and year.strip().lower() in ("n.d.", "nd", ""):
+            year = None
+        elif isinstance(year, str) and year.strip().isdigit():
+            year = int(year)
         if year is not None and not (isinstance(year, int) and 1800 <= year <= 2100):
-            raise ValueError(f"{key}.year: {year!r}; accepted: a four-digit year or null (rendered 'n.d.')")
+            raise ValueError(f"{key}.year: {year!r}; accepted: a four-digit year, or null or 'n.d.' (rendered 'n.d.')")
         out[key] = Reference(key, entry["citation"], conf, authors.strip(), year)
     return out
 
@@ -94,7 +99,7 @@ def _make_labels(refs: dict[str, Reference]) -> dict[str, str]:
             out[keys[0]] = f"{authors}, {base}"
         else:
             sep = "" if year is not None else "-"
-            for i, key in enumerate(sorted(keys)):
+            for i, key in enumerate(keys):  # file order: a new entry appended never renames older ones
                 out[key] = f"{authors}, {base}{sep}{chr(ord('a') + i)}"
     return out
 
