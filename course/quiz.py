@@ -830,12 +830,23 @@ def self_check(module: str, qid: str, number: str = "") -> Any:
     return widget
 
 
-def quiz(module: str, ids: Sequence[str] | None = None) -> list[Any]:
+class QuizSet(list):
+    """The widgets :func:`quiz` displayed. As a cell's last value it shows nothing more (no list of
+    object reprs under the questions)."""
+
+    def __repr__(self) -> str:
+        return f"{len(self)} self-check questions"
+
+    def _ipython_display_(self) -> None:
+        """Already displayed by :func:`quiz`."""
+
+
+def quiz(module: str, ids: Sequence[str] | None = None) -> QuizSet:
     """Display several questions of ``module`` (all of them by default), numbered."""
     from IPython.display import display
 
     bank = load_bank(module)
     chosen: Iterable[Question] = bank.questions if ids is None else [bank.get(i) for i in ids]
-    widgets = [make_check(q, f"Q{i + 1}.") for i, q in enumerate(chosen)]
+    widgets = QuizSet(make_check(q, f"Q{i + 1}.") for i, q in enumerate(chosen))
     display(W.VBox([w.ui for w in widgets]))
     return widgets

@@ -30,6 +30,7 @@ from matplotlib.patches import Ellipse, Polygon, Rectangle
 from course import calculators, datasets
 from course.anatomy import compartment_figure  # re-exported: module 05 recaps the compartments
 from course.plotting import PALETTE, bake_background, new_figure, style_axes
+from course import labels
 from course.references import sources_line
 from course.widgets import FigureApp, Rendered
 
@@ -458,7 +459,7 @@ class NomsExplorer(FigureApp):
             ax.text(self.XD, y, DECISION_LABELS[d], ha="center", va="center", fontsize=8, color="#777777",
                     bbox=dict(grey, pad=0.35))
         ax.text(0.01, 0.02, "* ESCC 1c: low grade by the binary rule used here; its management is disputed.",
-                fontsize=7, color="#444444")
+                fontsize=8, color="#444444")
         bake_background(fig, list(ax.texts))
         # Dynamic: the path, one highlighted box per column, the decision (and 'individualised') box.
         (self._path,) = ax.plot([], [], color=PALETTE["blue"], lw=3, alpha=0.6, zorder=0, marker="o")
@@ -470,7 +471,7 @@ class NomsExplorer(FigureApp):
         self._individualized = ax.text(self.XD, self._decision_y["individualized"],
                                        DECISION_LABELS["individualized"], ha="center", va="center", fontsize=8,
                                        fontweight="bold", bbox=dict(on, pad=0.35, fc="#F5DDB0", ls="--"))
-        self._note = ax.text(0.33, 0.13, "", fontsize=7.5, ha="center", va="center", color="#333333")
+        self._note = ax.text(0.33, 0.13, "", fontsize=8, ha="center", va="center", color="#333333")
 
     @staticmethod
     def resolve(histology: str, list_name: str) -> tuple[str, str]:
@@ -589,7 +590,7 @@ def _draw_escc(ax: Any, grade: str) -> None:
         top = 1.0 - indent
         ax.add_patch(Ellipse((0, (top + 1.3) / 2 + 0.05), 1.3, 1.3 - top + 0.1, fc=PALETTE["vermillion"],
                              ec="none", alpha=0.7))
-    ax.set_title(f"{grade}: {ESCC_DESCRIPTIONS[grade]}", fontsize=7.5)
+    ax.set_title(f"{grade}: {ESCC_DESCRIPTIONS[grade]}", fontsize=8)
 
 
 def escc_grades_figure() -> tuple[Figure, str]:
@@ -672,7 +673,7 @@ def kps_ecog_figure(mappings: dict[str, dict[int, tuple[int, int]]] | None = Non
     ax.set_xlabel("Karnofsky performance status (%)")
     ax.set_xlim(-3, 103)
     ax.invert_yaxis()
-    ax.legend(fontsize=7, loc="lower left", frameon=False)
+    ax.legend(fontsize=8, loc="lower left", frameon=False)
     ax.set_title("One ECOG grade, several KPS ranges: no official conversion", fontsize=10, loc="left")
     parts = [f"{name}: " + "; ".join(f"ECOG {e}: {lo}–{hi}" for e, (lo, hi) in mappings[name].items())
              for name in names]
@@ -706,8 +707,17 @@ def scale_table(name: str) -> str:
 
 def points_table(score_name: str) -> str:
     """HTML point table of a score (``calculators.table_rows``), e.g. ``"sins"``."""
-    return table_html([(r.component.replace("_", " "), r.category.replace("_", " "), r.points)
-                       for r in calculators.table_rows(score_name)], ("Component", "Category", "Points"))
+    prefix = {"sins": "sins", "tomita": "tomita", "revised_tokuhashi": "tokuhashi"}.get(score_name, score_name)
+    return table_html([(_code_label(f"{prefix}_component", r.component), _code_label(f"{prefix}_{r.component}", r.category),
+                        r.points) for r in calculators.table_rows(score_name)], ("Component", "Category", "Points"))
+
+
+def _code_label(kind: str, code: str) -> str:
+    """The human label of ``code`` (course/data/labels.yaml), or the code in words where none is kept."""
+    try:
+        return labels.label(kind, code)
+    except ValueError:
+        return code.replace("_", " ")
 
 
 def table_html(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
