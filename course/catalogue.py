@@ -23,6 +23,7 @@ MODULES: tuple[Module, ...] = (
     Module("03_clinical_presentation", "Clinical presentation and neurological localisation", "Pain patterns, neurological and autonomic symptoms, red flags, dermatomes/myotomes/reflexes, localisation and triage.", 50),
     Module("04_imaging_and_diagnosis", "Imaging and diagnosis", "MRI, CT, X-ray, PET, bone scan and myelography on a synthetic spine with real DICOM; windowing; ESCC grading; blood tests and biopsy.", 60),
     Module("05_classification_and_scoring", "Classification and scoring", "Compartments; SINS, ESCC, NOMS, revised Tokuhashi, Tomita, Frankel/ASIA and KPS/ECOG with interactive calculators.", 60),
+    Module("05a_prognosis", "Prognosis and the conversation about it", "NESMS, new Katagiri, Rades and SORG beside the legacy scores; judging a score by discrimination, calibration and decision curves on a synthetic cohort; a goals-of-care and breaking-news exercise.", 60),
     Module("06_treatment", "Treatment", "Steroids, pain, bone-targeted and systemic therapy, radiotherapy with BED/EQD2 and cord limits, surgery, and the NOMS decision.", 60),
     Module("07_complications_and_rehabilitation", "Complications, rehabilitation and living with spinal metastases", "Disease- and treatment-related complications, hypercalcaemia, rehabilitation, supportive care, prevention and living with the disease.", 45),
     Module("08_capstone_cases", "Capstone cases", "Synthetic patients worked end to end: presentation to rehabilitation, with feedback at every step.", 75),
@@ -54,5 +55,5 @@ def markdown_table(link_dir: str = "notebooks/") -> str:
     """
     rows = ["| # | Module | What you learn | Time |", "|---|---|---|---|"]
     for m in MODULES:
-        rows.append(f"| {m.stem[:2]} | [{m.title}]({link_dir}{m.stem}.ipynb) | {m.summary} | {m.minutes} min |")
+        rows.append(f"| {m.stem.split('_')[0]} | [{m.title}]({link_dir}{m.stem}.ipynb) | {m.summary} | {m.minutes} min |")
     return "\n".join(rows)
