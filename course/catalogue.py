@@ -21,6 +21,7 @@ MODULES: tuple[Module, ...] = (
     Module("01_anatomy_and_epidemiology", "Spinal anatomy and epidemiology", "The column, the vertebra, cord, conus and cauda equina, blood supply; where metastases land and how often, with the sources' disagreements.", 45),
     Module("02_spread_to_the_spine", "Spread to the spine", "Arterial, venous (Batson plexus), direct and lymphatic spread; a venous network model with flow reversal on coughing or straining; RANK/RANKL.", 45),
     Module("03_clinical_presentation", "Clinical presentation and neurological localisation", "Pain patterns, neurological and autonomic symptoms, red flags, dermatomes/myotomes/reflexes, localisation and triage.", 50),
+    Module("03b_neurological_examination", "The neurological examination and ISNCSCI", "MRC power grades, key sensory points (S3, S4-5), reflexes, tone and clonus, the rectal examination, the ISNCSCI classification and AIS grade with an interactive worksheet, and the autonomic emergencies.", 50),
     Module("04_imaging_and_diagnosis", "Imaging and diagnosis", "MRI, CT, X-ray, PET, bone scan and myelography on a synthetic spine with real DICOM; windowing; ESCC grading; blood tests and biopsy.", 60),
     Module("05_classification_and_scoring", "Classification and scoring", "Compartments; SINS, ESCC, NOMS, revised Tokuhashi, Tomita, Frankel/ASIA and KPS/ECOG with interactive calculators.", 60),
     Module("06_treatment", "Treatment", "Steroids, pain, bone-targeted and systemic therapy, radiotherapy with BED/EQD2 and cord limits, surgery, and the NOMS decision.", 60),
@@ -54,5 +55,5 @@ def markdown_table(link_dir: str = "notebooks/") -> str:
     """
     rows = ["| # | Module | What you learn | Time |", "|---|---|---|---|"]
     for m in MODULES:
-        rows.append(f"| {m.stem[:2]} | [{m.title}]({link_dir}{m.stem}.ipynb) | {m.summary} | {m.minutes} min |")
+        rows.append(f"| {m.stem.split('_')[0]} | [{m.title}]({link_dir}{m.stem}.ipynb) | {m.summary} | {m.minutes} min |")
     return "\n".join(rows)
