@@ -543,3 +543,31 @@ def citations(out: Outcome) -> list[str]:
             if k not in keys:
                 keys.append(k)
     return keys
+
+
+# ----------------------------------------------------------------------------------------------
+# Tables for the notebook (Markdown, built from the sourced data)
+# ----------------------------------------------------------------------------------------------
+def outcomes_markdown() -> str:
+    """The published outcomes by walking status at the start of treatment, as a Markdown table."""
+    rows = ["| Walking when treatment starts | Study | Treatment | Outcome |", "|---|---|---|---|"]
+    for r in _data()["outcomes"]:
+        if "percent" in r:
+            figure = f"**{r['percent']:g}%** ({r['n']}/{r['of']}) {r['finding']}"
+        else:
+            figure = r["finding"]
+        flag = " [M]†" if r["confidence"] == "M" else ""
+        rows.append(f"| {r['when']} | {r['study']} | {r['treatment']} | {figure}{flag} |")
+    return "\n".join(rows)
+
+
+def onset_markdown() -> str:
+    """Walking after radiotherapy by how fast the motor deficit developed (Rades et al., 2002)."""
+    rows = ["| Motor deficit developed over | Walking after radiotherapy |", "|---|---|"]
+    rows += [f"| {r['onset']} | {r['ambulatory_after_percent']}% |" for r in onset_speed()]
+    return "\n".join(rows)
+
+
+def scenario_markdown() -> str:
+    """The four synthetic patients of the interactive, as a Markdown list."""
+    return "\n".join(f"- **{scenario(k).title}.** {scenario(k).stem}" for k in scenarios())
