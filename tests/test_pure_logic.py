@@ -12,7 +12,12 @@ import pytest
 
 from conftest import ROOT
 
-PURE = ["course.emergency"]
+PURE = [
+    "course.emergency",
+    "course.presentation",     # triage, localise, the two segment rules (modules 03, 08)
+    "course.venous",           # the venous-pressure teaching model (module 02)
+    "course.imaging.phantom",  # the imaging phantom and its ESCC reading (module 04)
+]
 
 
 def _loaded(module: str) -> list[str]:
@@ -30,3 +35,4 @@ def test_pure_module_imports_no_widgets_or_plotting(module):
 def test_the_check_can_fail():
     """An interactive module does load them, so the check above would catch a stray import."""
     assert set(_loaded("course.emergency_apps")) == {"ipywidgets", "matplotlib"}
+    assert set(_loaded("course.presentation_apps")) == {"ipywidgets", "matplotlib"}
