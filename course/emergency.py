@@ -343,6 +343,11 @@ def _deficit(sc: Scenario, hour: float, steroid_hour: float | None, treatment_ho
     return min(MAX_DEFICIT, sc.start_deficit + grown)
 
 
+def simulate_deficit(out: "Outcome", hour: float) -> float:
+    """The illustrative deficit of an already simulated plan at any ``hour`` (for charts)."""
+    return _deficit(out.scenario, hour, out.steroid_hour, out.treatment_hour)
+
+
 def _status_of(deficit: float) -> Status:
     return statuses()[min(len(statuses()) - 1, int(math.floor(deficit + 1e-9)))]
 

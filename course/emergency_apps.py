@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from course import emergency as E
 from course.plotting import PALETTE, style_axes
-from course.widgets import FigureApp, Rendered
+from course.widgets import BlitFigureApp, Rendered
 
 VERDICT_WORDS = {
     "good": "✔ right",
@@ -38,12 +38,13 @@ def _wrap(label: str) -> str:
     return " ".join(words[:half]) + "\n" + " ".join(words[half:])
 
 
-class TimeIsSpineApp(FigureApp):
+class TimeIsSpineApp(BlitFigureApp):
     """Make the pathway decisions for a presenting patient and watch the clock and the walking course."""
 
     title = "Time is spine — a teaching model of the first hours"
-    figsize = (7.5, 3.9)
-    clear_each_update = False
+    figsize = (8.0, 3.9)
+    #: The chart shows the first eight days; later events are named in the key and pinned to the right edge.
+    span_hours = 192
 
     def build_controls(self) -> dict[str, W.Widget]:
         style = {"description_width": "initial"}
@@ -81,6 +82,8 @@ class TimeIsSpineApp(FigureApp):
         ax.set_yticks(range(4), [_wrap(lab) for lab in labels], fontsize=12)
         ax.set_ylim(3.5, -0.5)
         ax.set_xlabel("hours from presentation", fontsize=12)
+        ax.set_xlim(0, self.span_hours)
+        ax.set_xticks(range(0, self.span_hours + 1, 24))
         ax.tick_params(axis="x", labelsize=12)
         self._clock = ax.axvspan(0, 24, color=PALETTE["grey"], alpha=0.15, linewidth=0)
         (self._line,) = ax.plot([], [], color=PALETTE["blue"], linewidth=2.5)
@@ -93,25 +96,27 @@ class TimeIsSpineApp(FigureApp):
         fig.text(0.02, 0.04, "Teaching model: the rate of decline is illustrative, not measured.",
                  fontsize=12, ha="left", va="center", style="italic")
         self._ax = ax
+        self.dynamic += [self._clock, self._line, *self._marks.values(), self._dot, self._title, self._key]
 
     def render(self, fig: Figure, scenario: str, call: str, imaging: str, steroid: str, **care: bool) -> Rendered:
         plan = E.Plan(scenario, call=call, imaging=imaging, steroid=steroid, **care)
         out = E.simulate(plan)
-        hours = [h for h, _ in out.course]
-        deficit = [d - 0.5 for _, d in out.course]  # band i holds deficits from i to i + 1
-        span = max(48.0, out.treatment_hour * 1.08)
-        self._line.set_data(hours, deficit)
-        self._dot.set_data([out.treatment_hour], [deficit[-1]])
-        self._marks["mri"].set_xdata([out.mri_hour, out.mri_hour])
-        self._marks["treatment"].set_xdata([out.treatment_hour, out.treatment_hour])
+        edge = float(self.span_hours)
+        kept = [(h, d - 0.5) for h, d in out.course if h <= edge]  # band i holds deficits from i to i + 1
+        if out.treatment_hour > edge:
+            kept.append((edge, E.simulate_deficit(out, edge) - 0.5))
+        self._line.set_data([h for h, _ in kept], [d for _, d in kept])
+        self._dot.set_data([min(out.treatment_hour, edge)], [kept[-1][1]])
+        self._marks["mri"].set_xdata([min(out.mri_hour, edge)] * 2)
+        self._marks["treatment"].set_xdata([min(out.treatment_hour, edge)] * 2)
         clock = E.clocks()["neuro_mri_hours"] if out.scenario.neuro else E.clocks()["pain_mri_hours"]
         if not out.scenario.on_pathway:
             clock = E.clocks()["ces_mri_hours"]
         self._clock.set_width(clock)
-        self._ax.set_xlim(0, span)
         self._title.set_text(out.scenario.title)
-        self._key.set_text(f"MRI (dashed) at {out.mri_hour:g} h; treatment (solid) at {out.treatment_hour:g} h; "
-                           f"shaded: {clock:g}-h MRI clock")
+        late = ", off the chart" if out.treatment_hour > edge else ""
+        self._key.set_text(f"MRI (dashed): {out.mri_hour:g} h. Treatment (solid): {out.treatment_hour:g} h{late}. "
+                           f"Shaded: {clock:g}-h clock.")
         met = sum(c.met for c in out.clocks)
         self.state.update(
             outcome=out,
