@@ -143,9 +143,22 @@ def cmd_feedback(course: Course, args) -> int:
 
 
 def cmd_export(course: Course, args) -> int:
-    out = Path(args.to) if args.to else course.root / "reports" / "grades.csv"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    course.nbgrader("export", "--to", str(out.resolve()))
+    fmt = getattr(args, "format", None)
+    raw = course.root / "reports" / "grades.csv"
+    out = Path(args.to) if getattr(args, "to", None) else raw
+    if fmt:  # an LMS file, derived from nbgrader's own export
+        raw = course.root / "reports" / "nbgrader-grades.csv"
+        out = Path(args.to) if args.to else course.root / "reports" / f"grades-{fmt}.csv"
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    course.nbgrader("export", "--to", str(raw.resolve()))
+    if fmt:
+        from course.instructor.lms import ExportError, write_export
+
+        try:
+            write_export(raw, Path(args.roster) if args.roster else None, fmt, out, match=args.match,
+                         transform=args.match_transform, assignments=args.assignment or None)
+        except ExportError as exc:
+            raise SystemExit(f"error: {exc}") from None
     print(f"grades exported to {out}")
     return 0
 
@@ -218,8 +231,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--release", action="store_true")
     s.set_defaults(func=cmd_feedback)
 
-    s = sub.add_parser("export", help="export the grades CSV")
-    s.add_argument("--to", help="default: reports/grades.csv")
+    s = sub.add_parser("export", help="export the grades: nbgrader's CSV, or a Canvas / Moodle import file")
+    s.add_argument("--to", help="default: reports/grades.csv (reports/grades-FORMAT.csv with --format)")
+    s.add_argument("--format", choices=["canvas", "moodle", "csv"],
+                   help="write a file the LMS imports, keyed by the roster's identifiers")
+    s.add_argument("--roster", help="the LMS's own gradebook export (CSV); required for canvas and moodle")
+    s.add_argument("--match", help="roster column holding the nbgrader student id "
+                                   "(default: 'SIS Login ID' for Canvas, 'Email address' for Moodle)")
+    s.add_argument("--match-transform", default="exact", choices=["exact", "email-local-part", "casefold"],
+                   help="how roster values compare with student ids (email-local-part: jdoe@uni.edu = jdoe)")
+    s.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("report", help="item analysis (difficulty, discrimination, histogram)")
