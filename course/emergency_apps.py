@@ -12,7 +12,7 @@ import ipywidgets as W
 from matplotlib.figure import Figure
 
 from course import emergency as E
-from course.plotting import PALETTE, style_axes
+from course.plotting import PALETTE, TextSprite, style_axes
 from course.widgets import BlitFigureApp, Rendered
 
 VERDICT_WORDS = {
@@ -42,7 +42,7 @@ class TimeIsSpineApp(BlitFigureApp):
     """Make the pathway decisions for a presenting patient and watch the clock and the walking course."""
 
     title = "Time is spine — a teaching model of the first hours"
-    figsize = (8.0, 3.9)
+    figsize = (6.4, 3.3)
     #: The chart shows the first eight days; later events are named in the key and pinned to the right edge.
     span_hours = 192
 
@@ -73,30 +73,35 @@ class TimeIsSpineApp(BlitFigureApp):
         return W.VBox([*first, W.HTML("<b>Supportive care</b>"), W.VBox(care)])
 
     def setup(self, fig: Figure) -> None:
-        fig.subplots_adjust(left=0.22, right=0.97, top=0.8, bottom=0.25)
+        fig.subplots_adjust(left=0.22, right=0.97, top=0.8, bottom=0.25)  # as in the title sprite below
         ax = fig.add_subplot()
         style_axes(ax)
         labels = [s.label for s in E.statuses()]
         for i, colour in enumerate(_STATUS_COLOURS):
             ax.axhspan(i - 0.5, i + 0.5, color=colour, alpha=0.12, linewidth=0)
-        ax.set_yticks(range(4), [_wrap(lab) for lab in labels], fontsize=12)
+        ax.set_yticks(range(4), [_wrap(lab) for lab in labels], fontsize=9)
         ax.set_ylim(3.5, -0.5)
-        ax.set_xlabel("hours from presentation", fontsize=12)
+        ax.set_xlabel("hours from presentation", fontsize=9)
         ax.set_xlim(0, self.span_hours)
         ax.set_xticks(range(0, self.span_hours + 1, 24))
-        ax.tick_params(axis="x", labelsize=12)
+        ax.tick_params(axis="x", labelsize=9)
         self._clock = ax.axvspan(0, 24, color=PALETTE["grey"], alpha=0.15, linewidth=0)
         (self._line,) = ax.plot([], [], color=PALETTE["blue"], linewidth=2.5)
         self._marks = {name: ax.axvline(0, color=colour, linestyle=style_, linewidth=1.6)
                        for name, colour, style_ in (("mri", PALETTE["reddish_purple"], "--"),
                                                     ("treatment", PALETTE["black"], "-"))}
-        (self._dot,) = ax.plot([], [], "o", color=PALETTE["black"], markersize=8)
-        self._title = fig.text(0.02, 0.955, "", fontsize=12, ha="left", va="center")
-        self._key = fig.text(0.02, 0.885, "", fontsize=12, ha="left", va="center")
+        (self._dot,) = ax.plot([], [], "o", color=PALETTE["black"], markersize=6)
+        # The title changes only with the patient: a cached bitmap (text rendering is most of a redraw).
+        left, right, top, bottom = 0.22, 0.97, 0.8, 0.25
+        self._title = TextSprite(ax, (0.02 - left) / (right - left), -0.5 - (0.955 - top) / (top - bottom) * 4, "",
+                                 fontsize=9, ha="left")
+        ax.add_artist(self._title)
+        fig.text(0.02, 0.885, f"Dashed: MRI. Solid: treatment. Shaded: imaging clock. Past {self.span_hours} h: "
+                 "right edge.", fontsize=9, ha="left", va="center")
         fig.text(0.02, 0.04, "Teaching model: the rate of decline is illustrative, not measured.",
-                 fontsize=12, ha="left", va="center", style="italic")
+                 fontsize=9, ha="left", va="center", style="italic")
         self._ax = ax
-        self.dynamic += [self._clock, self._line, *self._marks.values(), self._dot, self._title, self._key]
+        self.dynamic += [self._clock, self._line, *self._marks.values(), self._dot, self._title]
 
     def render(self, fig: Figure, scenario: str, call: str, imaging: str, steroid: str, **care: bool) -> Rendered:
         plan = E.Plan(scenario, call=call, imaging=imaging, steroid=steroid, **care)
@@ -114,9 +119,6 @@ class TimeIsSpineApp(BlitFigureApp):
             clock = E.clocks()["ces_mri_hours"]
         self._clock.set_width(clock)
         self._title.set_text(out.scenario.title)
-        late = ", off the chart" if out.treatment_hour > edge else ""
-        self._key.set_text(f"MRI (dashed): {out.mri_hour:g} h. Treatment (solid): {out.treatment_hour:g} h{late}. "
-                           f"Shaded: {clock:g}-h clock.")
         met = sum(c.met for c in out.clocks)
         self.state.update(
             outcome=out,
