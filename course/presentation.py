@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from course import datasets
+from course.references import sources_line
 
 #: Okabe–Ito vermillion (the same value as ``course.plotting.PALETTE["vermillion"]``), kept here so this
 #: module stays free of matplotlib.
@@ -182,8 +183,8 @@ class Localisation:
                     f"<b>⚠ Findings that do not fit a single lesion</b><ul>{items}</ul></div>")
         out += ("<p style='font-size:smaller'>Segment-to-vertebra offsets are approximate (cadaver data for T3–T12; "
                 "textbook approximation elsewhere) and a sensory level can sit several segments below the lesion — "
-                "which is one reason suspected compression needs MRI of the whole spine. Sources: "
-                + ", ".join(self.source) + ".</p>")
+                "which is one reason suspected compression needs MRI of the whole spine. "
+                + html.escape(sources_line(self.source)) + "</p>")
         return out
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Iterable, Mapping, NoReturn
 
 from course import datasets as _datasets
+from course import vocabulary as _vocabulary
 from course.references import cite as _cite
 
 __all__ = [
@@ -268,11 +269,9 @@ def nesms(*, modified_bauer: object = _MISSING, independent_ambulation: object =
 _R: Final = _DATA["rades_two_month"]
 RADES_TWO_MONTH_TABLE: Final[dict[str, dict[str, int]]] = {k: dict(v) for k, v in _R["items"].items()}
 RADES_TWO_MONTH_THRESHOLD: Final[int] = int(_R["threshold"])
-#: Accepted tumour types; myeloma and lymphoma share a row.
-RADES_TUMOUR_TYPES: Final[dict[str, str]] = {
-    "breast": "breast", "prostate": "prostate", "lung": "lung", "myeloma": "myeloma_or_lymphoma",
-    "lymphoma": "myeloma_or_lymphoma", "other": "other",
-}
+#: The table's tumour-type rows; clinical names ("NSCLC", "multiple myeloma", "RCC") are read by
+#: :func:`course.vocabulary.lookup` ("rades_two_month" table in ``course/data/vocabularies.yaml``).
+RADES_TUMOUR_TYPES: Final[tuple[str, ...]] = tuple(_R["items"]["tumour_type"])
 _RADES_LABELS: Final[dict[str, str]] = dict(_R["labels"])
 
 
@@ -294,8 +293,9 @@ def rades_two_month(*, ecog: object = _MISSING, tumour_type: object = _MISSING, 
                     ambulatory: object = _MISSING, motor_deficit_days: object = _MISSING) -> RadesTwoMonthResult:
     """Rades score for death within 2 months of radiotherapy for MSCC, 6–25; higher is worse.
 
-    ``ecog`` 2, 3 or 4 (the table has no row for 0–1); ``tumour_type`` one of
-    :data:`RADES_TUMOUR_TYPES`; ``other_bone_mets``, ``visceral_mets``, ``ambulatory`` bools;
+    ``ecog`` 2, 3 or 4 (the table has no row for 0–1); ``tumour_type`` a row of
+    :data:`RADES_TUMOUR_TYPES` or a clinical name for one ("NSCLC", "multiple myeloma"; other named
+    cancers score as "other" and the result says so); ``other_bone_mets``, ``visceral_mets``, ``ambulatory`` bools;
     ``interval_months`` from cancer diagnosis to MSCC (≤ 15 → 3 points, > 15 → 1);
     ``motor_deficit_days`` over which the motor deficits developed (≤ 7 → 4, > 7 → 1).
 
@@ -306,7 +306,8 @@ def rades_two_month(*, ecog: object = _MISSING, tumour_type: object = _MISSING, 
     if isinstance(ecog, bool) or ecog not in (2, 3, 4) or not isinstance(ecog, numbers.Integral):
         _fail("ecog", ecog, "2, 3, 4 (the score's table has rows for ECOG 2 and 3–4 only; it was not built "
                             "for ECOG 0–1)")
-    site = RADES_TUMOUR_TYPES[_choice("tumour_type", tumour_type, RADES_TUMOUR_TYPES)]
+    term = _vocabulary.lookup("rades_two_month", tumour_type, field="tumour_type")
+    site = term.category
     interval = _number("interval_months", interval_months, low=0, example="15")
     days = _number("motor_deficit_days", motor_deficit_days, low=0, example="5")
     chosen = {
@@ -335,7 +336,7 @@ def rades_two_month(*, ecog: object = _MISSING, tumour_type: object = _MISSING, 
         f"specificity {perf['specificity']:.0%}, negative predictive value {perf['negative_predictive_value']:.0%} "
         "(Rades et al., 2013; table from one source, citation details unverified)."
     )
-    caveats = (
+    caveats = ((term.note,) if term.others and term.note else ()) + (
         "Table read from one calculator site [V1]; the paper's citation details are unverified [M].",
         "A score informs the conversation and the plan; it does not decide them (NICE, 2023).",
     )

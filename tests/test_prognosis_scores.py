@@ -192,6 +192,8 @@ R_LOW = dict(ecog=2, tumour_type="breast", other_bone_mets=False, visceral_mets=
 R_ROWS = [
     ("ecog", 2, "ecog", 0), ("ecog", 3, "ecog", 4), ("ecog", 4, "ecog", 4),
     ("tumour_type", "breast", "tumour_type", 1), ("tumour_type", "myeloma", "tumour_type", 1),
+    ("tumour_type", "Multiple myeloma", "tumour_type", 1), ("tumour_type", "DLBCL", "tumour_type", 1),
+    ("tumour_type", "NSCLC", "tumour_type", 3), ("tumour_type", "renal cell carcinoma", "tumour_type", 3),
     ("tumour_type", "lymphoma", "tumour_type", 1), ("tumour_type", "prostate", "tumour_type", 2),
     ("tumour_type", "lung", "tumour_type", 3), ("tumour_type", "other", "tumour_type", 3),
     ("other_bone_mets", False, "other_bone_mets", 1), ("other_bone_mets", True, "other_bone_mets", 3),
@@ -238,7 +240,6 @@ def test_rades_threshold(changes, total, bsc):
 
 @pytest.mark.parametrize("field,bad", [
     ("ecog", 1), ("ecog", 0), ("ecog", 5), ("ecog", "3"), ("ecog", 3.0), ("ecog", True),
-    ("tumour_type", "kidney"), ("tumour_type", "Breast"), ("tumour_type", None),
     ("other_bone_mets", 1), ("visceral_mets", "no"), ("ambulatory", None),
     ("interval_months", -1), ("interval_months", "12"), ("motor_deficit_days", float("nan")),
     ("motor_deficit_days", -3),
@@ -246,6 +247,18 @@ def test_rades_threshold(changes, total, bsc):
 def test_rades_refusals(field, bad):
     with pytest.raises(ValueError, match=rf"{field}=.* is not accepted; accepted values: "):
         ps.rades_two_month(**(R_LOW | {field: bad}))
+
+
+@pytest.mark.parametrize("bad", ["banana", "liver metastases", None, 3, ""])
+def test_rades_refuses_unknown_tumour_types(bad):
+    with pytest.raises(ValueError, match=r"tumour_type.*accepted values: one of 'breast'"):
+        ps.rades_two_month(**(R_LOW | {"tumour_type": bad}))
+
+
+def test_rades_other_row_says_so():
+    r = ps.rades_two_month(**(R_LOW | {"tumour_type": "RCC"}))
+    assert r.components["tumour_type"] == 3 and "scores as 'other'" in r.caveats[0]
+    assert not any("scores as 'other'" in c for c in ps.rades_two_month(**(R_LOW | {"tumour_type": "other"})).caveats)
 
 
 def test_rades_ecog_refusal_explains_the_table():

@@ -17,6 +17,8 @@ PURE = [
     "course.presentation",     # triage, localise, the two segment rules (modules 03, 08)
     "course.venous",           # the venous-pressure teaching model (module 02)
     "course.imaging.phantom",  # the imaging phantom and its ESCC reading (module 04)
+    "course.prognosis_scores", # new Katagiri, NESMS, Rades 2-month score (module 05a)
+    "course.survival_cohort",  # the synthetic cohort, c, calibration, decision curves (module 05a)
 ]
 
 
