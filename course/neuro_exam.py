@@ -11,22 +11,15 @@ import html
 from typing import Iterable, Sequence
 
 from course import datasets
-from course.references import cite
+from course.references import author_years
 
 __all__ = ["mrc_table_html", "key_muscles_html", "key_points_html", "reflexes_html", "umn_lmn_html",
            "classification_text"]
 
 
 def _author_year(keys: Iterable[str]) -> str:
-    """ "Rupp et al., 2021" for each key (read from references.yaml; every key must exist)."""
-    entries = datasets.load("references")
-    parts = []
-    for key in keys:
-        cite(key)  # raises for an unknown key
-        entry = entries[key]
-        if entry.get("authors") and entry.get("year"):
-            parts.append(f"{entry['authors']}, {entry['year']}")
-    return "; ".join(parts)
+    """ "Rupp et al., 2021" for each key (the course's one citation renderer)."""
+    return author_years(keys)
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], caption: str) -> str:
@@ -72,8 +65,8 @@ def reflexes_html() -> str:
         roots = "–".join(r["roots"]) if len(r["roots"]) <= 2 else ", ".join(r["roots"])
         rows.append((r["name"], roots, r.get("alternative", "")))
     return _table(["Reflex", "Roots", "Other sources say"], rows,
-                  "Reflex roots from teaching sources collected in the course's clinical reference; "
-                  "the sources disagree by a root for several reflexes.")
+                  f"Reflex roots ({_author_year(['neuro_exam_sources'])}); the sources disagree by a root "
+                  "for several reflexes.")
 
 
 UMN_LMN = (
