@@ -29,7 +29,7 @@ from course.quiz import (
 )
 
 #: Banks already rebalanced, held to every target individually.
-AT_TARGET = ("05a_prognosis", "03a_mscc_emergency")
+AT_TARGET = ("05a_prognosis", "03a_mscc_emergency", "03b_neurological_examination")
 
 RECALL_MAX = 0.40
 REASONING_MIN = 0.30
