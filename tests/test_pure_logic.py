@@ -18,6 +18,9 @@ PURE = [
     "course.venous",           # the venous-pressure teaching model (module 02)
     "course.imaging.phantom",  # the imaging phantom and its ESCC reading (module 04)
     "course.prognosis_scores", # new Katagiri, NESMS, Rades 2-month score (module 05a)
+    "course.survival_cohort",  # the synthetic cohort, c, calibration, decision curves (module 05a)
+    "course.isncsci",          # the ISNCSCI 2019 classification, presets, per-student worksheets (module 03b)
+    "course.neuro_exam",       # the examination tables of module 03b
 ]
 
 

@@ -10,6 +10,9 @@
     course-instructor report a05_scoring          # item analysis: difficulty, discrimination, plots
     course-instructor cycle a05_scoring           # collect → autograde → feedback → export → report
     course-instructor leakcheck                   # scan what students receive for answers
+    course-instructor student-branch              # student-only branch (no sources/rubrics/tests, ever)
+    course-instructor link --hub URL --repo-url URL   # the nbgitpuller link to that branch
+    course-instructor export --format canvas --roster gradebook.csv   # grades for the LMS
 
 Run from anywhere: the course directory is ``--course-dir``, else ``$COURSE_GRADING_DIR``, else the
 current directory if it holds ``nbgrader_config.py``, else the repository's ``grading/``.
@@ -181,6 +184,32 @@ def cmd_cycle(course: Course, args) -> int:
     return 0
 
 
+def cmd_student_branch(course: Course, args) -> int:
+    from course.instructor.student_branch import StudentBranchError, check_history, commit_student_branch
+
+    repo = Path(args.repo).resolve()
+    try:
+        commit = commit_student_branch(repo, args.branch, args.ref)
+        leaks = check_history(repo, args.branch)
+    except StudentBranchError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    if leaks:
+        raise SystemExit("error: instructor material in the student branch history: " + ", ".join(leaks[:5]))
+    print(f"student branch {args.branch!r} at {commit[:12]} (no grading sources, rubrics or tests in its history)")
+    print(f"publish it: git -C {repo} push <remote> {args.branch}")
+    return 0
+
+
+def cmd_link(course: Course, args) -> int:
+    from course.instructor.student_branch import nbgitpuller_link
+
+    try:
+        print(nbgitpuller_link(args.hub, args.repo_url, args.branch, args.path, target=args.target))
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    return 0
+
+
 def cmd_leakcheck(course: Course, args) -> int:
     from course.instructor.leakcheck import run_leak_check
 
@@ -242,6 +271,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how roster values compare with student ids (email-local-part: jdoe@uni.edu = jdoe)")
     s.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("student-branch", help="commit the student-only tree to a branch for nbgitpuller")
+    s.add_argument("--repo", default=str(REPO_GRADING.parent), help="the course repository (default: this one)")
+    s.add_argument("--branch", default="student")
+    s.add_argument("--ref", default="HEAD", help="the commit to release to students")
+    s.set_defaults(func=cmd_student_branch)
+
+    s = sub.add_parser("link", help="print the nbgitpuller link that gives students the course")
+    s.add_argument("--hub", required=True, help="the hub's URL, e.g. https://hub.example.edu")
+    s.add_argument("--repo-url", required=True, help="where students' servers clone from")
+    s.add_argument("--branch", default="student")
+    s.add_argument("--path", default="notebooks/00_start_here.ipynb", help="what opens first")
+    s.add_argument("--target", help="folder in the student's home (default: the repository's name)")
+    s.set_defaults(func=cmd_link)
 
     s = sub.add_parser("report", help="item analysis (difficulty, discrimination, histogram)")
     s.add_argument("assignments", nargs="*")
