@@ -7,7 +7,6 @@ Each test fails on the files as they stood before the correction (see the ledger
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import nbformat
