@@ -73,6 +73,8 @@ __all__ = [
 ]
 __all__ += ["isncsci"]  # re-exported from course/isncsci.py (ISNCSCI 2019 classification)
 from course.isncsci import isncsci  # noqa: E402
+from course.prognosis_scores import katagiri, katagiri_laboratory, nesms, rades_two_month  # noqa: E402  module 05a
+__all__ += ["katagiri", "katagiri_laboratory", "nesms", "rades_two_month"]
 
 T = TypeVar("T")
 

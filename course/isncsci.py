@@ -27,7 +27,7 @@ undetermined holds **every possible value as a tuple**, in rostral-to-caudal ord
 sensory level ``("C5", "C6")`` when C6 was not testable after a normal C5, or ``("A", "B")``), and a
 total that cannot be summed holds the tuple of every total it could have. Where "NT" leaves several
 possibilities, the rules for combining them are those of the ISNCSCI 2019 reference algorithm of the
-Praxis Spinal Cord Institute (Praxis Spinal Cord Institute, 2024), against whose published test
+Praxis Spinal Cord Institute (Praxis Spinal Cord Institute, 2015), against whose published test
 exams and implementation this module is tested (``tests/test_isncsci.py``); the code is written for
 this course and shares none of the reference's source.
 
@@ -45,6 +45,7 @@ from typing import Any, Final, Mapping, Union
 __all__ = [
     "isncsci", "IsncsciResult", "SENSORY_LEVELS", "KEY_SENSORY_LEVELS", "KEY_MUSCLE_LEVELS",
     "UPPER_KEY_MUSCLES", "LOWER_KEY_MUSCLES", "NT", "SOURCE", "normal_exam", "explain",
+    "PRESETS", "preset", "WORKSHEET_SPEC", "worksheet_exam", "worksheet_text",
 ]
 
 NT: Final = "NT"
@@ -599,3 +600,124 @@ def normal_exam() -> dict[str, Any]:
         pin_prick_right={s: 2 for s in KEY_SENSORY_LEVELS}, pin_prick_left={s: 2 for s in KEY_SENSORY_LEVELS},
         voluntary_anal_contraction=True, deep_anal_pressure=True,
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Example examinations: the worksheet's presets and the graded per-student worksheets
+
+
+def _exam_from_levels(*, sensory_right: str, sensory_left: str, motor_right: str, motor_left: str,
+                      below_sensory: int, below_motor: Mapping[str, int] | int,
+                      sacral_light_touch: int = 0, sacral_pin_prick: int = 0,
+                      vac: bool = False, dap: bool = False) -> dict[str, Any]:
+    """An exam normal down to the given levels, with fixed scores below them."""
+    kw = normal_exam()
+    for side, s_level, m_level in (("right", sensory_right, motor_right), ("left", sensory_left, motor_left)):
+        cut = _IDX[s_level]
+        for p in KEY_SENSORY_LEVELS:
+            if _IDX[p] > cut:
+                kw[f"light_touch_{side}"][p] = below_sensory
+                kw[f"pin_prick_{side}"][p] = below_sensory
+        kw[f"light_touch_{side}"]["S4-5"] = sacral_light_touch if cut < _S45 else 2
+        kw[f"pin_prick_{side}"]["S4-5"] = sacral_pin_prick if cut < _S45 else 2
+        for m in KEY_MUSCLE_LEVELS:
+            if _IDX[m] > _IDX[m_level]:
+                kw[f"motor_{side}"][m] = below_motor if isinstance(below_motor, int) else below_motor[m]
+    kw["voluntary_anal_contraction"] = vac
+    kw["deep_anal_pressure"] = dap
+    return kw
+
+
+def _t6_a() -> dict[str, Any]:
+    return _exam_from_levels(sensory_right="T6", sensory_left="T6", motor_right="T6", motor_left="T6",
+                             below_sensory=0, below_motor=0)
+
+
+def _c5_c() -> dict[str, Any]:
+    below = {"C6": 2, "C7": 1, "C8": 0, "T1": 0, "L2": 2, "L3": 1, "L4": 1, "L5": 0, "S1": 1}
+    kw = _exam_from_levels(sensory_right="C5", sensory_left="C5", motor_right="C5", motor_left="C5",
+                           below_sensory=1, below_motor=below, sacral_light_touch=1, sacral_pin_prick=0,
+                           dap=True)
+    for side in ("right", "left"):
+        for p in KEY_SENSORY_LEVELS[KEY_SENSORY_LEVELS.index("T2"):KEY_SENSORY_LEVELS.index("S4-5")]:
+            kw[f"pin_prick_{side}"][p] = 0
+    return kw
+
+
+def _cauda_equina() -> dict[str, Any]:
+    kw = _exam_from_levels(sensory_right="L4", sensory_left="L4", motor_right="L4", motor_left="L4",
+                           below_sensory=1, below_motor={"L5": 3, "S1": 2}, sacral_light_touch=1,
+                           sacral_pin_prick=0, dap=True)
+    for side in ("right", "left"):
+        for p in ("S2", "S3"):
+            kw[f"light_touch_{side}"][p] = 0
+            kw[f"pin_prick_{side}"][p] = 0
+    return kw
+
+
+#: Preset examinations of the worksheet: label → (builder, one-line description).
+PRESETS: Final = {
+    "Normal examination": (normal_exam, "every key point and key muscle normal; sacral function present"),
+    "T6 complete (AIS A)": (_t6_a, "normal to T6 on both sides, nothing below, no sacral sparing"),
+    "C5 motor incomplete (AIS C)": (_c5_c, "normal to C5; weak, patchy function below; deep anal "
+                                           "pressure felt; no voluntary anal contraction"),
+    "Cauda equina pattern": (_cauda_equina, "normal to L4; weak L5 and S1; saddle (S2–S3) sensation lost; "
+                                            "perianal touch altered; deep anal pressure felt"),
+}
+
+
+def preset(name: str) -> dict[str, Any]:
+    """The keyword arguments of a preset examination (a fresh copy)."""
+    if name not in PRESETS:
+        raise ValueError(f"preset: {name!r}; accepted: {', '.join(PRESETS)}")
+    return PRESETS[name][0]()
+
+
+#: Parameter ranges of the graded per-student worksheet (``grading/tools/build_assignments.py``).
+WORKSHEET_SPEC: Final = {
+    "level": ["C4", "C5", "C6", "C7", "T1", "T4", "T6", "T8", "T10", "T12", "L2", "L3"],
+    "left_lower_by": [0, 1, 2],
+    "sacral": ["none", "deep_anal_pressure", "perianal_touch", "anal_contraction"],
+    "distal_power": [0, 1, 2, 3, 4],
+}
+
+
+def worksheet_exam(*, level: str, left_lower_by: int, sacral: str, distal_power: int) -> dict[str, Any]:
+    """A per-student worksheet: normal down to ``level`` on the right (lower on the left by
+    ``left_lower_by`` segments), absent sensation below, sacral function as named, and every key
+    muscle below the motor level graded ``distal_power`` (0 when there is no sacral sparing)."""
+    for name, value, accepted in (("level", level, WORKSHEET_SPEC["level"]),
+                                  ("left_lower_by", left_lower_by, WORKSHEET_SPEC["left_lower_by"]),
+                                  ("sacral", sacral, WORKSHEET_SPEC["sacral"]),
+                                  ("distal_power", distal_power, WORKSHEET_SPEC["distal_power"])):
+        if value not in accepted or isinstance(value, bool):
+            raise ValueError(f"{name}: {value!r}; accepted: {accepted}")
+    left = SENSORY_LEVELS[_IDX[level] + left_lower_by]
+    power = distal_power if sacral != "none" else 0
+    kw = _exam_from_levels(sensory_right=level, sensory_left=left, motor_right=level, motor_left=left,
+                           below_sensory=0, below_motor=power,
+                           sacral_light_touch=1 if sacral == "perianal_touch" else 0,
+                           vac=sacral == "anal_contraction", dap=sacral == "deep_anal_pressure")
+    return kw
+
+
+def worksheet_text(exam: Mapping[str, Any]) -> str:
+    """A plain-text ISNCSCI worksheet of an exam (keyword arguments of :func:`isncsci`)."""
+    def show(v: Any) -> str:
+        return str(v)
+
+    lines = ["Level  | R motor  R light-touch  R pin-prick | L pin-prick  L light-touch  L motor",
+             "-------+------------------------------------+--------------------------------------"]
+    for p in KEY_SENSORY_LEVELS:
+        rm = show(exam["motor_right"][p]) if p in _MOTOR_IDX else "."
+        lm = show(exam["motor_left"][p]) if p in _MOTOR_IDX else "."
+        lines.append(f"{p:<6} | {rm:>7}  {show(exam['light_touch_right'][p]):>13}  "
+                     f"{show(exam['pin_prick_right'][p]):>10} | {show(exam['pin_prick_left'][p]):>11}  "
+                     f"{show(exam['light_touch_left'][p]):>13}  {lm:>7}")
+
+    def yn(v: Any) -> str:
+        return "not testable" if v == NT else ("yes" if v else "no")
+
+    lines.append(f"Voluntary anal contraction: {yn(exam['voluntary_anal_contraction'])}; "
+                 f"deep anal pressure: {yn(exam['deep_anal_pressure'])}.")
+    return "\n".join(lines)
