@@ -41,6 +41,9 @@ NG234 = author_year("nice_ng234")
 QS56 = author_year("nice_qs56_2023")
 GIRFT = author_year("girft_ces2023")
 
+#: Appended to a statement resting on background knowledge only (the addendum's [M] items).
+UNVERIFIED = " (background knowledge, not checked against a readable source)"
+
 VERDICTS = ("good", "ok", "poor", "harm")
 CARE_NEEDS = ("required", "consider", "not_needed")
 CARE_ITEMS = ("precautions", "bladder", "bowel", "vte", "analgesia", "workup")
@@ -98,13 +101,13 @@ CARE_REASONS: dict[str, str] = {
                    f"suggests instability, until stability is known ({NG234}); consider it for movement-related "
                    "pain.",
     "bladder": "Retention can be painless: scan the bladder when there are bladder symptoms, a sensory level, "
-               "opioids or steroids, and catheterise for retention.[M]",
+               "opioids or steroids, and catheterise for retention" + UNVERIFIED + ".",
     "bowel": "Opioids, immobility and a cord lesion all cause constipation: start laxatives and check for "
-             "faecal loading.[M]",
-    "vte": "An immobilised patient with cancer is at high risk of venous thromboembolism.[M]",
+             "faecal loading" + UNVERIFIED + ".",
+    "vte": "An immobilised patient with cancer is at high risk of venous thromboembolism" + UNVERIFIED + ".",
     "analgesia": "Regular analgesia with breakthrough doses; pain also drives the history you need.",
     "workup": "With no cancer diagnosis, find the primary and a biopsy target: CT chest, abdomen and pelvis, "
-              "calcium, a myeloma screen (serum electrophoresis, free light chains), PSA in men.[M]",
+              "calcium, a myeloma screen (serum electrophoresis, free light chains), PSA in men" + UNVERIFIED + ".",
 }
 
 
@@ -157,7 +160,7 @@ class PublishedOutcome:
         figure = f"{self.percent:g}% ({self.n}/{self.of}) " if self.percent is not None else ""
         line = f"{self.study}, {self.treatment}: {figure}{self.finding}"
         if self.confidence == "M":
-            line += " [M: background knowledge, not verified]"
+            line += UNVERIFIED
         if self.note:
             line += f" — {self.note}"
         return line + "."

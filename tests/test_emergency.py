@@ -145,7 +145,7 @@ def test_every_status_has_published_outcomes_with_sources(status_id):
     assert rows
     for r in rows:
         assert r.confidence == "M" or r.source
-        assert "[M" in r.text() if r.confidence == "M" else "[M" not in r.text()
+        assert ("background knowledge" in r.text()) == (r.confidence == "M")
 
 
 def test_outcome_shown_is_the_one_for_the_status_at_treatment():

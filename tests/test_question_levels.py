@@ -41,7 +41,7 @@ _DECISION = re.compile(
     r"recommend|give|arrange|treatment|schedule|plan|manage|tell|say|do)|should (you|she|he|they|the team|we)|"
     r"(best|most appropriate|right|safest) (next )?(step|action|plan|option|choice|management|response|answer|"
     r"treatment|schedule|reply)|next step|decide|decision|choose|recommend|offer|arrange|manage|refer|"
-    r"becomes|would you|do you (say|tell|do))\b", re.I)
+    r"becomes|would you|do you (say|tell|do)|how (do|would|should) you)\b", re.I)
 
 
 def all_items() -> list[tuple[str, Question]]:

@@ -277,6 +277,112 @@ def a03() -> Assignment:
     return a
 
 
+def a03a() -> Assignment:
+    a = Assignment("a03a_emergency", "The MSCC emergency, hour by hour", minutes=35, objectives={
+        "O1": "Decide who is on the MSCC pathway and which clock applies.",
+        "O2": "Start the first-hours care: imaging, spinal precautions, bladder and supportive care.",
+        "O3": "Prescribe dexamethasone with its safeguards and know when to hold it.",
+        "O4": "Relate walking status at treatment to the outcome; work up MSCC as the first sign of cancer.",
+    }, intro="This assignment checks what you do in the first hours of suspected metastatic spinal cord "
+             "compression: the pathway, its clocks, the scan, the steroid and the supportive care "
+             "(module 03a).")
+    a.header()
+    a.case_setup()
+    a.single("A 58-year-old man with no history or features of cancer has back pain after gardening, pain "
+             "down both legs, saddle numbness and a weak urinary stream. What do you do first?",
+             ["phone the MSCC coordinator and give dexamethasone 16 mg",
+              "phone the on-call spinal team for an emergency MRI within 4 hours",
+              "request a whole-spine MRI within a week",
+              "ask his GP to review him in a few days"], "B", objective="O1")
+    a.single("Two patients with MSCC start radiotherapy: one walks with a stick, the other stopped walking "
+             "two days ago. Which factor best predicts which of them walks afterwards?",
+             ["the radiotherapy schedule each receives",
+              "their walking status when treatment starts",
+              "the dexamethasone dose each was given",
+              "how many vertebrae the MRI shows involved"], "B", objective="O4")
+    a.multiple("A woman with breast cancer has new leg weakness, pain on turning and a sensory level at T10. "
+               "Her whole-spine MRI is booked for tonight. Which should start now, before the scan?",
+               ["dexamethasone 16 mg with a proton-pump inhibitor and glucose checks",
+                "spinal precautions: flat or partly raised, log-roll for transfers",
+                "plain X-rays of the thoracic spine",
+                "a bladder scan, with a catheter if she is in retention",
+                "no steroid until the MRI confirms compression"], {"A", "B", "D"}, objective="O2")
+    a.numeric("In a Mayo Clinic series, in about what percentage of patients was spinal epidural metastasis "
+              "the first sign of their cancer (Schiff et al., 1997)?", 20, 5, objective="O4", unit="%")
+    a.code("Write `mri_clock_hours(cancer, neurology)` returning the longest time (hours) allowed before the "
+           "MRI. `cancer` is one of `\"known\"`, `\"suspected\"`, `\"none\"`; `neurology` is `True` when there "
+           "are neurological symptoms or signs. With known or suspected cancer: 24 hours with neurology, "
+           "168 hours (a week) for suggestive pain without it. With no cancer and neurology (suspected cauda "
+           "equina syndrome): 4 hours. With no cancer and no neurology return `None` (no emergency clock). "
+           "Raise `ValueError` for any other `cancer` value or a `neurology` that is not a bool.",
+           solution="""
+           def mri_clock_hours(cancer, neurology):
+               if cancer not in ("known", "suspected", "none"):
+                   raise ValueError(f"cancer must be 'known', 'suspected' or 'none', got {cancer!r}")
+               if not isinstance(neurology, bool):
+                   raise ValueError(f"neurology must be True or False, got {neurology!r}")
+               if cancer == "none":
+                   return 4 if neurology else None
+               return 24 if neurology else 168
+           """, visible="""
+           assert mri_clock_hours("known", True) == 24
+           """, hidden="""
+           assert mri_clock_hours("suspected", True) == 24
+           assert mri_clock_hours("known", False) == 168
+           assert mri_clock_hours("suspected", False) == 168
+           assert mri_clock_hours("none", True) == 4
+           assert mri_clock_hours("none", False) is None
+           for _bad in [("maybe", True), ("Known", True), (None, False), ("known", "yes"), ("none", 1)]:
+               try:
+                   mri_clock_hours(*_bad)
+               except ValueError:
+                   pass
+               else:
+                   raise AssertionError(f"no ValueError for {_bad!r}")
+           """, objective="O1")
+    a.case("rt_clock", {"mri_h": [3, 5, 7, 9, 11, 14, 18, 22], "decision_h": [1, 2, 3, 4, 6, 8]},
+           describe="Your patient, not fit for surgery, presented with neurological signs at hour 0. The MRI "
+                    "was reported at hour {patient.mri_h}, and the decision to give radiotherapy was made "
+                    "{patient.decision_h} hours after the report.",
+           prompt="By which hour after presentation, at the latest, must radiotherapy start to meet the "
+                  "2023 quality standard (QS56, statement 6)?",
+           expected="_p.mri_h + _p.decision_h + 24",
+           solution="answer_q6 = patient.mri_h + patient.decision_h + 24",
+           tolerance=0, objective="O1", unit="hours")
+    a.written("Mr Okafor, 52, has no cancer diagnosis. He has six weeks of back pain, weight loss, night "
+              "sweats and enlarged painless neck nodes; since this morning his legs are weak, he walks "
+              "unsteadily without help, and you find a sensory level at the nipple line. It is 22:00. "
+              "Write your plan for the next few hours, with a reason for each step.",
+              "He is on the MSCC pathway because cancer is suspected (past, current or suspected cancer), "
+              "and he has neurological signs: phone the MSCC coordinator immediately. Request whole-spine "
+              "MRI as soon as possible and always within 24 hours, overnight if needed; no plain X-rays. "
+              "Lymphoma is possible (nodes, night sweats): hold dexamethasone until an urgent biopsy, and "
+              "discuss with haematology, because steroids can make the biopsy non-diagnostic. Keep him flat "
+              "and log-roll until stability is known; bladder scan (catheter if in retention), bowel care, "
+              "VTE prophylaxis and regular analgesia. Start the work-up for an unknown primary (CT chest, "
+              "abdomen and pelvis; calcium; myeloma screen with serum electrophoresis and free light chains), "
+              "but do not let it delay emergency treatment if he deteriorates. Walking status at treatment "
+              "predicts walking afterwards, so every hour counts.",
+              [(1, "On the pathway because cancer is suspected; MSCC coordinator called immediately. "
+                   "[taught: 03a § Who is on the pathway | suspected cancer] "
+                   "[taught: 03a § The calls and the clocks | MSCC coordinator, immediately]"),
+               (1, "Whole-spine MRI within 24 hours (overnight if needed); no plain X-rays. "
+                   "[taught: 03a § The calls and the clocks | always within 24 hours, overnight] "
+                   "[taught: 03a § Imaging: the whole spine, and never a plain X-ray to rule it out | "
+                   "whole spine, plain radiographs]"),
+               (1, "Dexamethasone held until an urgent biopsy because lymphoma is possible; haematology "
+                   "involved. [taught: 03a § Dexamethasone: who, how much, and when not | lymphoma possible, "
+                   "biopsy, haematology]"),
+               (1, "Spinal precautions, bladder scan or catheter, bowel care, VTE prophylaxis, analgesia; "
+                   "work-up (CT chest, abdomen and pelvis, calcium, myeloma screen) without delaying "
+                   "treatment. [taught: 03a § Keep the spine still until its stability is known | log-rolling] "
+                   "[taught: 03a § The first hours: bladder, bowel, clots and pain | bladder, laxatives, "
+                   "venous thromboembolism] [taught: 03a § When MSCC is the first sign of cancer | chest, "
+                   "abdomen and pelvis, myeloma screen, do not let the work-up delay emergency treatment]")],
+              objective="O1, O2, O3")
+    return a
+
+
 def a03b() -> Assignment:
     import json
 
@@ -700,7 +806,8 @@ def a08() -> Assignment:
     return a
 
 
-BUILDERS = {"a01_anatomy": a01, "a02_spread": a02, "a03_presentation": a03, "a03b_examination": a03b,
+BUILDERS = {"a01_anatomy": a01, "a02_spread": a02, "a03_presentation": a03, "a03a_emergency": a03a,
+            "a03b_examination": a03b,
             "a04_imaging": a04,
             "a05_scoring": a05, "a06_treatment": a06, "a07_complications": a07, "a08_cases": a08}
 
