@@ -609,6 +609,91 @@ def a05() -> Assignment:
     return a
 
 
+def a05a() -> Assignment:
+    a = Assignment("a05a_prognosis", "Prognosis and the conversation about it", minutes=35, objectives={
+        "O1": "Explain why a prognostic score informs a decision but does not make it.",
+        "O2": "Calculate NESMS and the new Katagiri score.",
+        "O3": "Match the radiotherapy schedule and the plan to the expected survival.",
+        "O4": "Judge a score by discrimination, calibration and net benefit.",
+        "O5": "Talk with a patient about prognosis and goals of care.",
+    }, intro="This assignment checks how you estimate survival in spinal metastases, judge the tools that do "
+             "it, and turn the estimate into a plan and a conversation (module 05a).")
+    a.header()
+    a.single("An MDT is deciding whether a patient with MSCC should have surgery. Which statement about "
+             "prognostic scores is best supported by the evidence reviewed for the 2023 NICE guideline?",
+             ["the revised Tokuhashi score should decide, as in the older guideline",
+              "scores inform the decision, but none is accurate enough to make it alone",
+              "SINS predicts survival well enough to select patients for surgery",
+              "scores add nothing, because clinicians' own estimates are accurate"], "B", objective="O1")
+    a.numeric("A 64-year-old man has a modified Bauer score of 3. He cannot walk without help and his serum "
+              "albumin is 32 g/L. What is his NESMS?", 2, 0, objective="O2")
+    a.numeric("A 59-year-old man has hormone-independent prostate cancer, no visceral or cerebral metastases "
+              "and multiple bone metastases. He has had chemotherapy; he is ECOG 3; his LDH is 310 IU/L and "
+              "his other blood tests are normal. What is his new Katagiri score?", 6, 0, objective="O2")
+    a.single("An 81-year-old woman with lung cancer, liver metastases and cord compression at T8 stopped "
+             "walking 9 days ago. Her Rades score for death within 2 months is 21 and she is not fit for "
+             "surgery. Which radiotherapy schedule do you recommend?",
+             ["8 Gy in a single fraction", "30 Gy in 10 fractions", "separation surgery, then SBRT",
+              "40 Gy in 20 fractions"], "A", objective="O3")
+    a.multiple("Which statements about judging a prognostic score are true?",
+               ["a c-statistic of 0.5 means the score orders patients no better than chance",
+                "a score can discriminate well and still be badly calibrated in a new era",
+                "recalibrating a score on a new cohort changes its c-statistic",
+                "the threshold of a decision curve is a property of the score",
+                "a c-statistic of 0.79 means 79% of individual predictions are correct"], {"A", "B"},
+               objective="O4")
+    a.code("Use `calculators.rades_two_month` for this patient: ECOG 3, breast cancer, other bone metastases, "
+           "liver metastases, MSCC 30 months after the cancer diagnosis, not walking, motor deficit developed "
+           "over 4 days. Set `rades_total` to the total and `bsc_considered` to whether best supportive care "
+           "should be considered.",
+           solution="""
+           result = calculators.rades_two_month(ecog=3, tumour_type="breast", other_bone_mets=True,
+                                                visceral_mets=True, interval_months=30, ambulatory=False,
+                                                motor_deficit_days=4)
+           rades_total = result.total
+           bsc_considered = result.best_supportive_care_considered
+           """, visible="""
+           assert isinstance(rades_total, int) and 6 <= rades_total <= 25
+           assert isinstance(bsc_considered, bool)
+           """, hidden="""
+           assert rades_total == 21
+           assert bsc_considered is True
+           """, objective="O3")
+    a.written("Mrs Novak, 77, has pancreatic cancer with liver metastases. She has been in bed for a week "
+              "with cord compression at T6 (ECOG 4); her Rades 2-month score is 23. The MDT advises against "
+              "surgery and offers one 8 Gy fraction for pain. She asks you: \"My neighbour had an operation "
+              "and walked again — why can't I? And how long do I have?\" Write what you would say: what you "
+              "tell her, what you do not promise, and what you offer next.",
+              "Start by asking what she understands and how much she wants to know; warn that the news is "
+              "difficult and use plain words. Explain that operations help people who are fit for them, "
+              "expected to live at least 3 months and have not lost the use of their legs for more than 48 "
+              "hours; she is outside those limits, so surgery would bring its risks without the benefit. "
+              "One radiotherapy treatment aims to ease pain. Give the outlook as a range for people in a "
+              "similar situation (often weeks rather than months), never a date, and say that nobody can "
+              "know exactly. Do not promise that she will walk again or that treatment will cure the cancer; "
+              "do not say that nothing more can be done. Offer palliative care now, alongside the "
+              "radiotherapy; ask what matters most to her and where she would like to be cared for; invite "
+              "questions and agree to talk again as things change.",
+              [(1, "Asks what she understands and wants to know; warns and uses plain words. "
+                   "[taught: 05a § 7. Talking about prognosis and goals of care (O5) | how much they want to "
+                   "know, plain words]"),
+               (1, "Explains why no operation: surgery helps fit patients expected to live at least 3 months "
+                   "and not paraplegic for more than 48 hours. [taught: 05a § 1. Why prognosis matters (O1) | "
+                   "at least 3 months, paraplegic for more than 48 hours]"),
+               (1, "Gives the outlook as a range or scenarios for people in a similar situation, never a date, "
+                   "and says what cannot be known. [taught: 05a § 7. Talking about prognosis and goals of care "
+                   "(O5) | ranges and scenarios, never a date]"),
+               (1, "Promises neither walking nor cure, and does not say that nothing more can be done. "
+                   "[taught: 05a § 7. Talking about prognosis and goals of care (O5) | walking again, nothing "
+                   "more can be done]"),
+               (1, "Involves palliative care now, alongside radiotherapy; asks about goals and place of care; "
+                   "offers to revisit. [taught: 05a § 7. Talking about prognosis and goals of care (O5) | "
+                   "involve palliative care early, place of care] [taught: 05a § 4. The Rades scores and the "
+                   "radiotherapy schedule (O3) | best supportive care]")],
+              objective="O1, O3, O5")
+    return a
+
+
 def a06() -> Assignment:
     schedules = [[8, 1], [20, 5], [30, 10], [24, 2], [27, 3], [35, 5], [16, 1], [18, 1], [37.5, 15]]
     a = Assignment("a06_treatment", "Choosing treatment: NOMS and radiobiology", minutes=45, objectives={
@@ -809,7 +894,7 @@ def a08() -> Assignment:
 BUILDERS = {"a01_anatomy": a01, "a02_spread": a02, "a03_presentation": a03, "a03a_emergency": a03a,
             "a03b_examination": a03b,
             "a04_imaging": a04,
-            "a05_scoring": a05, "a06_treatment": a06, "a07_complications": a07, "a08_cases": a08}
+            "a05_scoring": a05, "a05a_prognosis": a05a, "a06_treatment": a06, "a07_complications": a07, "a08_cases": a08}
 
 
 def assignments() -> list[Assignment]:
