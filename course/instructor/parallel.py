@@ -286,12 +286,12 @@ def _output_warnings(path: Path, cell_timeout: int | None, mem_mb: int) -> list[
         for o in cell.get("outputs", []):
             if o.output_type == "error":
                 ename, evalue = o.get("ename", ""), str(o.get("evalue", ""))
-                if ename == "CellTimeoutError":
+                if ename == "CellSkipped":          # course.instructor.execute: crash recovery
+                    out.append(f"cell {gid} {evalue}")
+                elif ename == "CellTimeoutError":
                     out.append(f"cell {gid} timed out ({cell_timeout or 'configured'} s per cell; infinite loop?)")
                 elif ename == "MemoryError":
                     out.append(f"cell {gid} ran out of memory (limit {mem_mb} MB)")
-                elif ename == "SandboxViolation" or "SandboxViolation" in evalue:
-                    out.append(f"cell {gid} tried to act outside the submission: {evalue[:160]}")
                 elif ename == "SystemExit":
                     out.append(f"cell {gid} called sys.exit(); the kernel carried on")
                 elif ename == "KeyboardInterrupt":
@@ -346,7 +346,9 @@ class _Worker:
                 sys.executable, "-m", "course.instructor.worker", str(course.root),
                 str(int(cell_timeout)) if cell_timeout else "-"]
         self._err = open(self.stderr_path, "a", encoding="utf-8")
-        self.proc = subprocess.Popen(args, cwd=course.root, env=course.env(), stdin=subprocess.PIPE,
+        env = course.env()
+        env["COURSE_KERNEL_MEMORY_MB"] = str(memory_mb)   # the sandboxed kernel's own limit
+        self.proc = subprocess.Popen(args, cwd=course.root, env=env, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self._err, text=True,
                                      start_new_session=True)
         self.replies: queue.Queue[str | None] = queue.Queue()
