@@ -30,6 +30,7 @@ from matplotlib.patches import Ellipse, Polygon, Rectangle
 from course import calculators, datasets
 from course.anatomy import compartment_figure  # re-exported: module 05 recaps the compartments
 from course.plotting import PALETTE, bake_background, new_figure, style_axes
+from course.references import sources_line
 from course.widgets import FigureApp, Rendered
 
 # ----------------------------------------------------------------------------------------------
@@ -264,8 +265,8 @@ class ScorePanel(FigureApp):
             extra += f"<p>{html.escape(result.explanation)}</p>"
         for caveat in getattr(result, "caveats", ()) or ():
             extra += f"<p><i>Note:</i> {html.escape(caveat)}</p>"
-        if getattr(result, "source", ""):
-            extra += f"<p style='font-size:smaller'>Source: {html.escape(str(result.source))}</p>"
+        if reference_keys(self.score_name):
+            extra += f"<p style='font-size:smaller'>{html.escape(sources_line(reference_keys(self.score_name)))}</p>"
         return ("<table><tr><th>Component</th><th>Your input</th><th>Points</th></tr>"
                 + "".join(rows) + "</table>" + extra)
 

@@ -87,6 +87,6 @@ def test_unknown_data_file():
 def test_references_and_bibliography():
     assert references.cite("batson1940").confidence == "V2"
     md = references.bibliography(["batson1940", "okabe_ito", "batson1940"])
-    assert md.count("\n") == 1 and md.startswith("1. Batson")
+    assert md.count("\n") == 1 and md.startswith("- **Batson, 1940.**")
     with pytest.raises(ValueError, match="key"):
         references.cite("nobody2099")

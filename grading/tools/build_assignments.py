@@ -92,10 +92,15 @@ def a01() -> Assignment:
               "itself is compressed: an upper-motor-neuron picture below the level (spastic weakness, "
               "brisk reflexes, extensor plantars) with a sensory level near T8 and sphincter "
               "disturbance later.",
-              [(1, "States that the cord ends at about L1–L2 so L3 compresses the cauda equina / roots."),
-               (1, "Lower-motor-neuron signs at L3 (flaccid weakness, reduced reflexes)."),
-               (1, "Sphincter/saddle features of cauda equina compression."),
-               (1, "Upper-motor-neuron signs and a sensory level for the T8 cord lesion.")],
+              [(1, "States that the cord ends at about L1–L2 so L3 compresses the cauda equina / roots. "
+                   "[taught: 01 § Cord, conus, cauda equina and blood supply | L1–L2 disc, cauda equina]"),
+               (1, "Lower-motor-neuron signs at L3 (flaccid weakness, reduced reflexes). "
+                   "[taught: 01 § Cord, conus, cauda equina and blood supply | lower-motor-neurone, reduced]"),
+               (1, "Sphincter/saddle features of cauda equina compression. "
+                   "[taught: 01 § Cord, conus, cauda equina and blood supply | saddle anaesthesia, retention]"),
+               (1, "Upper-motor-neuron signs and a sensory level for the T8 cord lesion. "
+                   "[taught: 01 § Cord, conus, cauda equina and blood supply | upper-motor-neurone, brisk, "
+                   "sensory level]")],
               objective="O2")
     return a
 
@@ -118,9 +123,11 @@ def a02() -> Assignment:
              "skeleton is most often involved?",
              ["first; the skull", "third after lung and liver; the spine",
               "second after brain; the femur", "fifth; the ribs"], "B", objective="O2")
-    a.multiple("Spread through the pelvic and vertebral veins is classically invoked for metastases "
-               "from which primaries?", ["prostate", "breast", "rectum", "basal cell carcinoma of the skin",
-                                         "glioblastoma"], {"A", "B", "C"}, objective="O1")
+    a.multiple("Spread backwards through the valveless vertebral venous (Batson) plexus — from the pelvic "
+               "veins, or from the intercostal and azygos veins of the chest wall — is classically invoked for "
+               "metastases from which primaries?",
+               ["prostate", "breast", "rectum", "basal cell carcinoma of the skin", "glioblastoma"],
+               {"A", "B", "C"}, objective="O1")
     a.numeric("In a cohort of 1,196 patients with spinal metastases, 36.5% had lung primaries. How "
               "many patients is that (to the nearest whole patient)?", 437, 1, objective="O2")
     a.code("Write `region_shares(levels)`: given a list of involved levels such as "
@@ -153,9 +160,10 @@ def a02() -> Assignment:
                raise AssertionError("no ValueError for an empty list")
            """, objective="O3")
     a.case("mscc_cohort", {"patients": {"low": 400, "high": 2000, "step": 100},
-                           "spinal_pct": [5, 10, 15, 20, 25, 30], "mscc_pct": [10, 15, 20, 25]},
+                           "spinal_pct": [5, 10, 15, 20, 25, 30], "mscc_pct": [20]},
            describe="Your cohort: {patient.patients} patients with cancer; {patient.spinal_pct}% develop "
-                    "spinal metastases, and {patient.mscc_pct}% of those develop cord compression.",
+                    "spinal metastases (the source document gives 5–30%), and about {patient.mscc_pct}% of "
+                    "those present with canal invasion or cord compression (StatPearls).",
            prompt="How many patients of your cohort are expected to develop metastatic cord "
                   "compression? (Give the expected value; it need not be a whole number.)",
            expected="_p.patients * _p.spinal_pct / 100 * _p.mscc_pct / 100",
@@ -171,10 +179,15 @@ def a02() -> Assignment:
               "figure is for symptomatic lesions / cord compression; when all lesions are counted "
               "(bone scan, autopsy) the lumbar spine is often most involved, so the two statistics "
               "answer different questions.",
-              [(1, "Population differences (region, incidence, demographics)."),
-               (1, "Selection/setting or definition differences (surgical vs radiotherapy vs autopsy series)."),
+              [(1, "Population differences (region, incidence, demographics). "
+                   "[taught: 01 § How often, from which cancers, in whom | population, cohort, lung cancer is common]"),
+               (1, "Selection/setting or definition differences (what is counted: clinically evident disease, "
+                   "autopsy findings, a review of series or one centre's cohort). "
+                   "[taught: 01 § How often, from which cancers, in whom | depends on what is counted, autopsy]"),
                (2, "Distinguishes symptomatic MSCC distribution from the distribution of all vertebral "
-                   "metastases (lumbar often most involved overall).")], objective="O2")
+                   "metastases (lumbar often most involved overall). "
+                   "[taught: 01 § Where metastases land | symptomatic, lumbar spine is often the commonest]")],
+              objective="O2")
     return a
 
 
@@ -221,32 +234,46 @@ def a03() -> Assignment:
                else:
                    raise AssertionError(f"no ValueError for {_bad!r}")
            """, objective="O3")
-    a.case("dexamethasone_course", {"bolus_mg": [8, 10, 16], "dose_mg": [2, 4, 8],
-                                    "interval_h": [6, 8, 12], "hours": [24, 36, 48, 72]},
-           describe="Your patient receives a {patient.bolus_mg} mg dexamethasone bolus at hour 0, then "
-                    "{patient.dose_mg} mg every {patient.interval_h} h, the first regular dose "
-                    "{patient.interval_h} h after the bolus.",
+    # Only published regimens (addendum G, m16): NICE NG234 16 mg at once then 16 mg daily, and
+    # Vecht 1989 / StatPearls 10 mg IV then 4 mg every 6 hours.
+    a.case("dexamethasone_course", {"regimen": [["the NICE regimen (16 mg at once, then 16 mg once a day)",
+                                                 16, 16, 24],
+                                                ["the Vecht regimen (10 mg IV, then 4 mg every 6 hours)", 10, 4, 6]],
+                                    "hours": [24, 36, 48, 72]},
+           describe="Your patient with suspected MSCC and leg weakness receives dexamethasone by "
+                    "{patient.regimen[0]}: {patient.regimen[1]} mg at hour 0, then {patient.regimen[2]} mg every "
+                    "{patient.regimen[3]} h, the first regular dose {patient.regimen[3]} h after the first.",
            prompt="How many mg of dexamethasone has your patient received by hour "
                   "`patient.hours` (a dose given exactly at that hour counts)?",
-           expected="_p.bolus_mg + _p.dose_mg * (_p.hours // _p.interval_h)",
-           solution="answer_q6 = patient.bolus_mg + patient.dose_mg * (patient.hours // patient.interval_h)",
+           expected="_p.regimen[1] + _p.regimen[2] * (_p.hours // _p.regimen[3])",
+           solution="answer_q6 = patient.regimen[1] + patient.regimen[2] * (patient.hours // patient.regimen[3])",
            tolerance=0, objective="O3", unit="mg")
     a.written("A 68-year-old man with prostate cancer has had thoracic back pain for three weeks. It wakes "
               "him at night and is worse lying flat; today he says his legs feel 'heavy'. Explain why "
               "this is an emergency and list the first steps, in order, in the next few hours.",
               "New thoracic pain that is nocturnal/worse lying flat in a patient with cancer is a red "
-              "flag for spinal metastasis; subjective leg weakness suggests evolving cord "
-              "compression, and neurological outcome depends on function at the start of treatment. "
-              "Steps: full neurological examination (power, sensory level, reflexes, sphincters, "
-              "Frankel/ASIA grade); urgent whole-spine MRI (within 24 h, sooner if deficits); "
-              "dexamethasone 16 mg/day (with gastric protection, glucose monitoring) unless "
-              "contraindicated or lymphoma suspected; analgesia and spinal precautions if "
-              "instability is suspected; urgent referral to the MSCC coordinator/oncology/spinal "
-              "surgery for definitive treatment (surgery and/or radiotherapy).",
-              [(1, "Identifies red flags and evolving MSCC; outcome depends on pre-treatment function."),
-               (1, "Neurological examination with grading."),
-               (1, "Urgent whole-spine MRI."),
-               (1, "Dexamethasone and urgent referral for definitive treatment.")], objective="O1")
+              "flag for spinal metastasis; subjective leg weakness is a neurological symptom, so this is "
+              "suspected metastatic spinal cord compression (MSCC), and the neurological state when "
+              "treatment starts largely decides the outcome. Steps: focused neurological examination (power, "
+              "sensory level, reflexes, saddle sensation, bladder and bowel); contact the MSCC coordinator "
+              "immediately; whole-spine MRI as soon as possible and always within 24 hours; dexamethasone "
+              "16 mg at once (then 16 mg daily) with a proton-pump inhibitor and capillary glucose checks — "
+              "not before a biopsy if lymphoma were suspected, which it is not here; analgesia, and "
+              "immobilisation if the neurology suggests instability; definitive treatment (surgery and/or "
+              "radiotherapy) planned through the MSCC team.",
+              [(1, "Identifies red flags and evolving MSCC; outcome depends on pre-treatment function. "
+                   "[taught: 03 § Pain comes first | night, thoracic] "
+                   "[taught: 03 § Why compression is an emergency | still walks, permanent]"),
+               (1, "Focused neurological examination: power, sensory level, reflexes, saddle sensation and "
+                   "sphincters. [taught: 03 § Dermatomes, myotomes and reflexes | sensory level, reflexes] "
+                   "[taught: 03 § Neurological and autonomic symptoms | bladder, bowel]"),
+               (1, "Contacts the MSCC coordinator immediately and asks for a whole-spine MRI within 24 hours. "
+                   "[taught: 03 § Triage: pathway, clock and steroids | MSCC coordinator, immediately, "
+                   "whole-spine MRI as soon as possible, always within 24 hours]"),
+               (1, "Dexamethasone 16 mg with PPI cover and glucose monitoring (accept: biopsy first if lymphoma "
+                   "is suspected). [taught: 03 § Triage: pathway, clock and steroids | dexamethasone 16 mg, "
+                   "proton-pump inhibitor, capillary glucose, lymphoma is suspected, biopsy first]")],
+              objective="O1")
     return a
 
 
@@ -302,12 +329,17 @@ def a04() -> Assignment:
               "Metastases usually spare the intervertebral disc (they start in the marrow of the "
               "vertebral body/pedicle and the disc is relatively resistant), so disc and end-plate "
               "destruction across two adjacent levels suggests infection (spondylodiscitis, e.g. "
-              "pyogenic or tuberculous). Next: inflammatory markers and blood cultures, contrast MRI, "
+              "pyogenic or tuberculous). Next: inflammatory markers (blood count, ESR) and cultures, "
               "and image-guided biopsy for histology and culture before treatment; keep metastasis in "
               "the differential in a patient with cancer.",
-              [(2, "Disc usually spared by metastasis; disc involvement suggests spondylodiscitis/infection."),
-               (1, "Names infection work-up (markers, cultures, contrast MRI)."),
-               (1, "Biopsy for histology/microbiology before treating.")], objective="O3")
+              [(2, "Disc usually spared by metastasis; disc involvement suggests spondylodiscitis/infection. "
+                   "[taught: 04 § 4. Metastasis, infection or osteoporosis? | spondylodiscitis, disc alone]"),
+               (1, "Names an infection work-up: inflammatory markers (blood count, ESR) and cultures. "
+                   "[taught: 04 § 7. Choosing the right test — and the rest of the work-up | ESR, infection, "
+                   "culture]"),
+               (1, "Biopsy for histology/microbiology before treating. "
+                   "[taught: 04 § 7. Choosing the right test — and the rest of the work-up | biopsy, culture]")],
+              objective="O3")
     return a
 
 
