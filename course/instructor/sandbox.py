@@ -392,6 +392,8 @@ def run_untrusted(source: str, payload: Any = None, *, timeout: float = 10.0,
             except BrokenPipeError:
                 pass
             rc = proc.wait(timeout=timeout)
+            if sandboxed and rc > 128:
+                rc = -(rc - 128)           # bwrap reports a child killed by signal N as 128 + N
             error = "" if rc == 0 else (f"killed by signal {-rc}" if rc < 0 else f"exit {rc}")
         except subprocess.TimeoutExpired:
             _kill_group(proc)
