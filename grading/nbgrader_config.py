@@ -14,10 +14,13 @@ The same file serves a laptop and the course JupyterHub: only environment variab
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
+                                    IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
+                                    SaveAutoGrades)
 
+from course.instructor.execute import SandboxedExecute
 from course.instructor.nbgrader_ext import LimitOutputChars
+from course.instructor.sanitize import ForgetUnknownCells, SanitizeNotebook
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -48,12 +51,22 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 c.LimitOutputChars.max_chars = 100_000
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    ForgetUnknownCells,  # a grade cell the student added or renamed: a plain cell, not a failed notebook
+    OverwriteCells,
+    CheckCellMetadata,
+]
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    SandboxedExecute,    # nbgrader's Execute + crash recovery: a dead kernel costs one cell, not all
+
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
     LimitOutputChars,
+    SanitizeNotebook,    # student HTML/JS/SVG made inert before the formgrader or feedback render it
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,

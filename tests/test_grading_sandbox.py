@@ -159,3 +159,63 @@ def test_nbgrader_config_uses_the_sandbox_kernel_manager():
     text = (GRADING / "nbgrader_config.py").read_text()
     assert 'c.Execute.kernel_manager_class = "course.instructor.sandbox.SandboxKernelManager"' in text
     assert "kernel_guard" not in text
+
+
+def test_sanitiser_makes_student_html_inert_and_caps_outputs():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
+
+    from course.instructor.sanitize import SanitizeNotebook
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    code = new_code_cell("x", outputs=[
+        new_output("display_data", data={"text/html": "<script>alert(1)</script>",
+                                         "application/javascript": "alert(1)"}),
+        new_output("display_data", data={"image/svg+xml": "<svg onload='alert(1)'/>", "text/plain": "fig"}),
+        new_output("display_data", data={"image/png": png}, metadata={"image/png": {"width": '1" onerror="x'}}),
+        new_output("display_data", data={"image/png": 'AAAA" onerror="alert(1)'}),
+        new_output("stream", name="stdout", text="y" * 3_000_000),
+    ])
+    md = new_markdown_cell('<img src=x onerror=alert(1)> [a](javascript:alert(1)) <script>x</script>')
+    md.attachments = {"a.svg": {"image/svg+xml": "<svg onload='x'/>"}}
+    locked = new_markdown_cell("<b>instructor</b>", metadata={"nbgrader": {"locked": True, "solution": False,
+                                                                             "grade_id": "p", "grade": False}})
+    raw = new_raw_cell("<script>alert(1)</script>", metadata={"raw_mimetype": "text/html"})
+    nb = new_notebook(cells=[code, md, locked, raw])
+    nb, _ = SanitizeNotebook().preprocess(nb, {})
+    text = nbformat.writes(nb)
+    for bad in ("<script", "<img", "<svg", 'onerror=\\"', "javascript:"):
+        assert bad not in text, bad
+    assert {m for o in nb.cells[0].outputs for m in o.get("data", {})} <= {"text/plain", "image/png"}
+    assert nb.cells[2].source == "<b>instructor</b>"           # the instructor's own cell is kept
+    outs = nb.cells[0].outputs
+    assert outs[2].data["image/png"] == png and outs[2].metadata == {}
+    assert "removed by the course autograder" in outs[0].data["text/plain"]
+    assert len(text) < 2_500_000 and "truncated" in outs[-1].text
+
+
+def test_instructor_package_has_no_import_cycles():
+    """Every module of course/instructor imports its siblings without cycles (each file one job)."""
+    import ast
+    from pathlib import Path
+
+    import course.instructor as pkg
+
+    folder = Path(pkg.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module == "course.instructor":
+                    deps |= {a.name for a in node.names}
+                elif node.module.startswith("course.instructor."):
+                    deps.add(node.module.split(".")[2])
+        graph[path.stem] = {d for d in deps if (folder / f"{d}.py").exists() and d != path.stem}
+
+    def visit(node, stack):
+        for dep in graph.get(node, ()):
+            assert dep not in stack, f"import cycle: {' -> '.join(stack + [dep])}"
+            visit(dep, stack + [dep])
+    for module in graph:
+        visit(module, [module])

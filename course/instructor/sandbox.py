@@ -120,7 +120,7 @@ def _python_roots() -> list[str]:
         rp = os.path.realpath(p) if p else ""
         if rp.endswith("site-packages") and os.path.isdir(rp):
             roots.add(rp)
-    out = sorted(r for r in roots if r and r != "/" and not r.startswith("/usr/"))
+    out = sorted(r for r in roots if r and r not in ("/", "/usr") and not r.startswith("/usr/"))
     # drop roots inside other roots
     return [r for r in out if not any(r != o and r.startswith(o + os.sep) for o in out)]
 
