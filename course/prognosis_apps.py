@@ -20,7 +20,7 @@ from course.plotting import PALETTE, TextSprite, bake_background, style_axes
 from course.quiz import render_text
 from course.widgets import FigureApp, Rendered
 
-__all__ = ["WhichScoreApp", "ConversationExercise", "SYNTHETIC_NOTICE", "conversation"]
+__all__ = ["WhichScoreApp", "ConversationExercise", "SYNTHETIC_NOTICE", "conversation", "points_table"]
 
 SYNTHETIC_NOTICE = (
     "Synthetic cohort: 202 invented patients, generated so that each score discriminates as it did in the "
@@ -187,6 +187,26 @@ def _explanation(label: str, c: float, rows: list[SC.CalibrationRow], gap: float
         f"(operate on all: {nb_all:.2f}; on no one: 0). The threshold is a clinical choice, not a property of the "
         f"score.</p>"
     )
+
+
+_TABLE_TITLES = {"katagiri": "New Katagiri score (Katagiri et al., 2014): points per item; higher is worse",
+                 "nesms": "NESMS (Ghori et al., 2015; Schoenfeld et al., 2016): points per item; higher is better",
+                 "rades_two_month": "Rades score for death within 2 months: points per item; higher is worse"}
+
+
+def points_table(name: str) -> str:
+    """A score's point table as an accessible HTML table (caption, header cells)."""
+    from course.prognosis_scores import prognosis_table_rows
+
+    rows = prognosis_table_rows(name)
+    body, last = [], None
+    for item, category, points in rows:
+        shown = html.escape(item) if item != last else ""
+        body.append(f"<tr><th scope='row'>{shown}</th><td>{html.escape(category)}</td><td>{points}</td></tr>")
+        last = item
+    return (f"<table><caption>{html.escape(_TABLE_TITLES[name])}</caption>"
+            "<tr><th scope='col'>item</th><th scope='col'>category</th><th scope='col'>points</th></tr>"
+            + "".join(body) + "</table>")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -137,6 +137,11 @@ def katagiri(*, primary_growth: object = _MISSING, visceral_mets: object = _MISS
     ...          previous_chemotherapy=False, multiple_skeletal_mets=True).band
     '0-3'
     """
+    if isinstance(primary_growth, str) and primary_growth not in KATAGIRI_TABLE["primary_growth"] \
+            and _vocabulary.clinical_name(primary_growth):
+        _fail("primary_growth", primary_growth, "'slow', 'moderate', 'rapid' — that names a cancer, but Katagiri "
+              "groups the primary by treatability: e.g. lung cancer with a targeted therapy is 'moderate', "
+              "without one 'rapid'; hormone-dependent breast cancer is 'slow', hormone-independent 'moderate'")
     chosen = {
         "primary_growth": _choice("primary_growth", primary_growth, KATAGIRI_TABLE["primary_growth"]),
         "visceral_mets": _choice("visceral_mets", visceral_mets, KATAGIRI_TABLE["visceral_mets"]),

@@ -29,7 +29,9 @@ from course.quiz import (
 )
 
 #: Banks already rebalanced, held to every target individually.
-AT_TARGET = ("05a_prognosis",)
+AT_TARGET = ("05a_prognosis", "03a_mscc_emergency", "03b_neurological_examination", "00_start_here",
+             "01_anatomy_and_epidemiology", "02_spread_to_the_spine", "03_clinical_presentation",
+             "04_imaging_and_diagnosis")
 
 RECALL_MAX = 0.40
 REASONING_MIN = 0.30
@@ -41,7 +43,7 @@ _DECISION = re.compile(
     r"recommend|give|arrange|treatment|schedule|plan|manage|tell|say|do)|should (you|she|he|they|the team|we)|"
     r"(best|most appropriate|right|safest) (next )?(step|action|plan|option|choice|management|response|answer|"
     r"treatment|schedule|reply)|next step|decide|decision|choose|recommend|offer|arrange|manage|refer|"
-    r"becomes|would you|do you (say|tell|do))\b", re.I)
+    r"becomes|would you|do you (say|tell|do)|how (do|would|should) you)\b", re.I)
 
 
 def all_items() -> list[tuple[str, Question]]:
