@@ -21,6 +21,12 @@ PURE = [
     "course.survival_cohort",  # the synthetic cohort, c, calibration, decision curves (module 05a)
     "course.isncsci",          # the ISNCSCI 2019 classification, presets, per-student worksheets (module 03b)
     "course.neuro_exam",       # the examination tables of module 03b
+    "course.vocabulary",       # closed vocabularies of primary sites and histologies (calculators)
+    "course.calculators",      # the scores (modules 05, 05a, 08)
+    "course.scoring",          # NOMS path, intermediate-histology convention, breakdowns (module 05)
+    "course.treatment",        # steroid schedules and safety, fractionation by prognosis, surgery (module 06)
+    "course.complications",    # calcium, complications, hypercalcaemia treatment, rehabilitation plan (module 07)
+    "course.cases",            # the capstone solver (module 08)
 ]
 
 

@@ -29,7 +29,9 @@ from course.quiz import (
 )
 
 #: Banks already rebalanced, held to every target individually.
-AT_TARGET = ("05a_prognosis", "03a_mscc_emergency", "03b_neurological_examination")
+AT_TARGET = ("05a_prognosis", "03a_mscc_emergency", "03b_neurological_examination", "00_start_here",
+             "01_anatomy_and_epidemiology", "02_spread_to_the_spine", "03_clinical_presentation",
+             "04_imaging_and_diagnosis")
 
 RECALL_MAX = 0.40
 REASONING_MIN = 0.30

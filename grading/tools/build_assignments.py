@@ -383,6 +383,92 @@ def a03a() -> Assignment:
     return a
 
 
+def a03b() -> Assignment:
+    import json
+
+    from course.isncsci import WORKSHEET_SPEC
+
+    spec = dict(WORKSHEET_SPEC)
+    spec_src = json.dumps(spec)
+    a = Assignment("a03b_examination", "The neurological examination and ISNCSCI", minutes=40, objectives={
+        "O1": "Grade power with the MRC scale and score the ISNCSCI key muscles.",
+        "O2": "Find the key sensory points and recognise sacral sparing.",
+        "O3": "Classify an ISNCSCI worksheet: levels, completeness and the AIS grade.",
+        "O4": "Recognise and manage the autonomic emergencies of high cord lesions.",
+    }, intro="This assignment checks the neurological examination of module 03b and the ISNCSCI "
+             "classification (Rupp et al., 2021) on a worksheet drawn for you.")
+    a.header()
+    a.case_setup()
+    a._readonly_code("from course import isncsci", "setup_isncsci")
+    a.single("A patient lifts the leg off the bed against gravity but cannot resist your hand at all. "
+             "Which MRC grade do you record?", ["2", "3", "4", "5"], "B", objective="O1")
+    a.single("Where is the ISNCSCI key sensory point for S3?",
+             ["the popliteal fossa", "the ischial tuberosity (infragluteal fold)", "the perianal skin",
+              "the lateral heel"], "B", objective="O2")
+    a.multiple("Which findings make an injury *incomplete* in ISNCSCI?",
+               ["deep anal pressure felt", "voluntary anal contraction", "normal resting anal tone",
+                "altered (1) light touch at S4-5", "a brisk bulbocavernosus reflex"], {"A", "B", "D"},
+               objective="O2")
+    a.numeric("A patient's right upper-limb key muscles are graded C5 5, C6 4, C7 3, C8 2 and T1 1. "
+              "What is the right upper-extremity motor score?", 15, 0, objective="O1")
+    a.case("isncsci_worksheet", spec,
+           describe="Your patient's ISNCSCI worksheet (motor 0-5, sensation 2 normal, 1 altered, "
+                    "0 absent):\\n{isncsci.worksheet_text(isncsci.worksheet_exam(**patient))}",
+           prompt="Your patient's worksheet is printed below. What is the lower-extremity motor score "
+                  "(right plus left, out of 50)?",
+           expected="__import__('course.isncsci', fromlist=['_']).isncsci(**__import__('course.isncsci', "
+                    "fromlist=['_']).worksheet_exam(**_p)).lower_extremity_motor_total",
+           solution="""
+           answer_q5 = calculators.isncsci(**isncsci.worksheet_exam(**patient)).lower_extremity_motor_total
+           """, tolerance=0, objective="O3", points=2)
+    hidden_head = f"""
+           from course import isncsci as _isncsci_for_grading
+           _p = variants.grading_case({spec_src}, assignment="a03b_examination", template="isncsci_worksheet")
+           _r = _isncsci_for_grading.isncsci(**_isncsci_for_grading.worksheet_exam(**_p))
+           """
+    a.code("Classify your patient's worksheet (printed above) step by step, as taught in module 03b: the "
+           "sensory levels, the motor levels, the neurological level, completeness. Set `ais_grade` to "
+           "the AIS grade, one letter. (You may check your answer with `calculators.isncsci`.)",
+           solution="""
+           ais_grade = calculators.isncsci(**isncsci.worksheet_exam(**patient)).ais
+           """, visible="""
+           assert isinstance(ais_grade, str) and ais_grade.strip().upper() in set("ABCDE"), 'give one letter, e.g. "B"'
+           """, hidden=hidden_head + """
+           assert ais_grade.strip().upper() == _r.ais, "not the AIS grade of this student's worksheet"
+           """, objective="O3", points=3)
+    a.code("Set `neurological_level` to your patient's neurological level of injury, written like "
+           "`\"T6\"` or `\"C5\"`.",
+           solution="""
+           neurological_level = calculators.isncsci(**isncsci.worksheet_exam(**patient)).neurological_level
+           """, visible="""
+           assert isinstance(neurological_level, str) and neurological_level.strip().upper() in isncsci.SENSORY_LEVELS, 'write a level such as "T6"'
+           """, hidden=hidden_head + """
+           assert neurological_level.strip().upper() == _r.neurological_level, "not the neurological level of this student's worksheet"
+           """, objective="O3", points=3)
+    a.written("A 60-year-old woman with a complete T4 cord lesion from a metastasis, treated two months ago, "
+              "has a sudden pounding headache; she is flushed and sweating above the chest, her blood "
+              "pressure is 190/100 mmHg (usually 110/70) and her pulse 52. Name the emergency, explain "
+              "why it happens, and list what you do, in order.",
+              "Autonomic dysreflexia: a lesion at or above T6 in the chronic phase, after spinal shock. A "
+              "noxious stimulus below the lesion — most often a full bladder or blocked catheter, or "
+              "faecal loading — triggers a sympathetic surge that the brain cannot damp below the "
+              "lesion: systolic pressure 20–40 mmHg or more above baseline, headache, flushing and "
+              "sweating above the lesion, often bradycardia. Sit her up and loosen tight clothing; check "
+              "and relieve the bladder (catheterise, or flush or change a blocked catheter), then the "
+              "bowel; give a short-acting antihypertensive if the systolic pressure stays high; monitor "
+              "the pressure.",
+              [(1, "Names autonomic dysreflexia and links it to a lesion at or above T6. "
+                   "[taught: 03b § Autonomic emergencies | autonomic dysreflexia, at or above T6]"),
+               (1, "Mechanism: a noxious trigger below the lesion, most often the bladder or a blocked "
+                   "catheter. [taught: 03b § Autonomic emergencies | noxious stimulus, full bladder or a blocked catheter]"),
+               (1, "First actions: sit her up, loosen clothing. "
+                   "[taught: 03b § Autonomic emergencies | sit the patient up, loosen tight clothing]"),
+               (1, "Relieve the bladder then the bowel, and a short-acting antihypertensive if the "
+                   "pressure stays high. [taught: 03b § Autonomic emergencies | relieve the bladder, "
+                   "short-acting antihypertensive]")], objective="O4")
+    return a
+
+
 def a04() -> Assignment:
     a = Assignment("a04_imaging", "Imaging and epidural compression", minutes=35, objectives={
         "O1": "Choose the imaging for suspected spinal metastasis and cord compression.",
@@ -520,6 +606,91 @@ def a05() -> Assignment:
                (1, "Surgical consultation recommended (≥7)."),
                (2, "SINS is mechanical only: NOMS components (neurology, oncology, systemic) and "
                    "patient preference also decide.")], objective="O2")
+    return a
+
+
+def a05a() -> Assignment:
+    a = Assignment("a05a_prognosis", "Prognosis and the conversation about it", minutes=35, objectives={
+        "O1": "Explain why a prognostic score informs a decision but does not make it.",
+        "O2": "Calculate NESMS and the new Katagiri score.",
+        "O3": "Match the radiotherapy schedule and the plan to the expected survival.",
+        "O4": "Judge a score by discrimination, calibration and net benefit.",
+        "O5": "Talk with a patient about prognosis and goals of care.",
+    }, intro="This assignment checks how you estimate survival in spinal metastases, judge the tools that do "
+             "it, and turn the estimate into a plan and a conversation (module 05a).")
+    a.header()
+    a.single("An MDT is deciding whether a patient with MSCC should have surgery. Which statement about "
+             "prognostic scores is best supported by the evidence reviewed for the 2023 NICE guideline?",
+             ["the revised Tokuhashi score should decide, as in the older guideline",
+              "scores inform the decision, but none is accurate enough to make it alone",
+              "SINS predicts survival well enough to select patients for surgery",
+              "scores add nothing, because clinicians' own estimates are accurate"], "B", objective="O1")
+    a.numeric("A 64-year-old man has a modified Bauer score of 3. He cannot walk without help and his serum "
+              "albumin is 32 g/L. What is his NESMS?", 2, 0, objective="O2")
+    a.numeric("A 59-year-old man has hormone-independent prostate cancer, no visceral or cerebral metastases "
+              "and multiple bone metastases. He has had chemotherapy; he is ECOG 3; his LDH is 310 IU/L and "
+              "his other blood tests are normal. What is his new Katagiri score?", 6, 0, objective="O2")
+    a.single("An 81-year-old woman with lung cancer, liver metastases and cord compression at T8 stopped "
+             "walking 9 days ago. Her Rades score for death within 2 months is 21 and she is not fit for "
+             "surgery. Which radiotherapy schedule do you recommend?",
+             ["8 Gy in a single fraction", "30 Gy in 10 fractions", "separation surgery, then SBRT",
+              "40 Gy in 20 fractions"], "A", objective="O3")
+    a.multiple("Which statements about judging a prognostic score are true?",
+               ["a c-statistic of 0.5 means the score orders patients no better than chance",
+                "a score can discriminate well and still be badly calibrated in a new era",
+                "recalibrating a score on a new cohort changes its c-statistic",
+                "the threshold of a decision curve is a property of the score",
+                "a c-statistic of 0.79 means 79% of individual predictions are correct"], {"A", "B"},
+               objective="O4")
+    a.code("Use `calculators.rades_two_month` for this patient: ECOG 3, breast cancer, other bone metastases, "
+           "liver metastases, MSCC 30 months after the cancer diagnosis, not walking, motor deficit developed "
+           "over 4 days. Set `rades_total` to the total and `bsc_considered` to whether best supportive care "
+           "should be considered.",
+           solution="""
+           result = calculators.rades_two_month(ecog=3, tumour_type="breast", other_bone_mets=True,
+                                                visceral_mets=True, interval_months=30, ambulatory=False,
+                                                motor_deficit_days=4)
+           rades_total = result.total
+           bsc_considered = result.best_supportive_care_considered
+           """, visible="""
+           assert isinstance(rades_total, int) and 6 <= rades_total <= 25
+           assert isinstance(bsc_considered, bool)
+           """, hidden="""
+           assert rades_total == 21
+           assert bsc_considered is True
+           """, objective="O3")
+    a.written("Mrs Novak, 77, has pancreatic cancer with liver metastases. She has been in bed for a week "
+              "with cord compression at T6 (ECOG 4); her Rades 2-month score is 23. The MDT advises against "
+              "surgery and offers one 8 Gy fraction for pain. She asks you: \"My neighbour had an operation "
+              "and walked again — why can't I? And how long do I have?\" Write what you would say: what you "
+              "tell her, what you do not promise, and what you offer next.",
+              "Start by asking what she understands and how much she wants to know; warn that the news is "
+              "difficult and use plain words. Explain that operations help people who are fit for them, "
+              "expected to live at least 3 months and have not lost the use of their legs for more than 48 "
+              "hours; she is outside those limits, so surgery would bring its risks without the benefit. "
+              "One radiotherapy treatment aims to ease pain. Give the outlook as a range for people in a "
+              "similar situation (often weeks rather than months), never a date, and say that nobody can "
+              "know exactly. Do not promise that she will walk again or that treatment will cure the cancer; "
+              "do not say that nothing more can be done. Offer palliative care now, alongside the "
+              "radiotherapy; ask what matters most to her and where she would like to be cared for; invite "
+              "questions and agree to talk again as things change.",
+              [(1, "Asks what she understands and wants to know; warns and uses plain words. "
+                   "[taught: 05a § 7. Talking about prognosis and goals of care (O5) | how much they want to "
+                   "know, plain words]"),
+               (1, "Explains why no operation: surgery helps fit patients expected to live at least 3 months "
+                   "and not paraplegic for more than 48 hours. [taught: 05a § 1. Why prognosis matters (O1) | "
+                   "at least 3 months, paraplegic for more than 48 hours]"),
+               (1, "Gives the outlook as a range or scenarios for people in a similar situation, never a date, "
+                   "and says what cannot be known. [taught: 05a § 7. Talking about prognosis and goals of care "
+                   "(O5) | ranges and scenarios, never a date]"),
+               (1, "Promises neither walking nor cure, and does not say that nothing more can be done. "
+                   "[taught: 05a § 7. Talking about prognosis and goals of care (O5) | walking again, nothing "
+                   "more can be done]"),
+               (1, "Involves palliative care now, alongside radiotherapy; asks about goals and place of care; "
+                   "offers to revisit. [taught: 05a § 7. Talking about prognosis and goals of care (O5) | "
+                   "involve palliative care early, place of care] [taught: 05a § 4. The Rades scores and the "
+                   "radiotherapy schedule (O3) | best supportive care]")],
+              objective="O1, O3, O5")
     return a
 
 
@@ -721,8 +892,9 @@ def a08() -> Assignment:
 
 
 BUILDERS = {"a01_anatomy": a01, "a02_spread": a02, "a03_presentation": a03, "a03a_emergency": a03a,
+            "a03b_examination": a03b,
             "a04_imaging": a04,
-            "a05_scoring": a05, "a06_treatment": a06, "a07_complications": a07, "a08_cases": a08}
+            "a05_scoring": a05, "a05a_prognosis": a05a, "a06_treatment": a06, "a07_complications": a07, "a08_cases": a08}
 
 
 def assignments() -> list[Assignment]:
