@@ -18,20 +18,22 @@ from course import datasets
 from course import survival_cohort as SC
 from course.plotting import PALETTE, TextSprite, style_axes
 from course.quiz import render_text
+from course.references import author_year
 from course.widgets import BlitFigureApp, Rendered
 
 __all__ = ["WhichScoreApp", "ConversationExercise", "SYNTHETIC_NOTICE", "conversation", "points_table"]
 
 SYNTHETIC_NOTICE = (
     "Synthetic cohort: 202 invented patients, generated so that each score discriminates as it did in the "
-    "prospective comparison of Schoenfeld et al. (2022). Calibration and decision curves are illustrations."
+    f"prospective comparison ({author_year('schoenfeld2022_nesms')}). Calibration and decision curves are "
+    "illustrations."
 )
 _FONT = 10
 _THRESHOLDS = np.round(np.arange(0.10, 0.81, 0.01), 2)
 _WHY_SINS = (
     "SINS measures mechanical instability, not how long a patient will live: its c of 0.54 for 1-year "
-    "survival is close to a coin toss, as expected (Schoenfeld et al., 2022). Use it to ask for a surgical "
-    "opinion about stability, never to estimate survival."
+    f"survival is close to a coin toss, as expected ({author_year('schoenfeld2022_nesms')}). Use it to ask for a "
+    "surgical opinion about stability, never to estimate survival."
 )
 
 
@@ -193,9 +195,13 @@ def _explanation(label: str, c: float, rows: list[SC.CalibrationRow], gap: float
     )
 
 
-_TABLE_TITLES = {"katagiri": "New Katagiri score (Katagiri et al., 2014): points per item; higher is worse",
-                 "nesms": "NESMS (Ghori et al., 2015; Schoenfeld et al., 2016): points per item; higher is better",
-                 "rades_two_month": "Rades score for death within 2 months: points per item; higher is worse"}
+_TABLE_TITLES = {
+    "katagiri": f"New Katagiri score ({author_year('katagiri2014')}): points per item; higher is worse",
+    "nesms": f"NESMS ({author_year('ghori2015_nesms')}; {author_year('schoenfeld2016_nesms')}): points per item; "
+             "higher is better",
+    "rades_two_month": f"Rades score for death within 2 months ({author_year('rades_bsc')}): points per item; "
+                       "higher is worse",
+}
 
 
 def points_table(name: str) -> str:
