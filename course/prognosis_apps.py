@@ -16,31 +16,36 @@ from matplotlib.figure import Figure
 
 from course import datasets
 from course import survival_cohort as SC
-from course.plotting import PALETTE, TextSprite, bake_background, style_axes
+from course.plotting import PALETTE, TextSprite, style_axes
 from course.quiz import render_text
-from course.widgets import FigureApp, Rendered
+from course.references import author_year
+from course.widgets import BlitFigureApp, Rendered
 
 __all__ = ["WhichScoreApp", "ConversationExercise", "SYNTHETIC_NOTICE", "conversation", "points_table"]
 
 SYNTHETIC_NOTICE = (
     "Synthetic cohort: 202 invented patients, generated so that each score discriminates as it did in the "
-    "prospective comparison of Schoenfeld et al. (2022). Calibration and decision curves are illustrations."
+    f"prospective comparison ({author_year('schoenfeld2022_nesms')}). Calibration and decision curves are "
+    "illustrations."
 )
-_FONT = 12
+_FONT = 10
 _THRESHOLDS = np.round(np.arange(0.10, 0.81, 0.01), 2)
 _WHY_SINS = (
     "SINS measures mechanical instability, not how long a patient will live: its c of 0.54 for 1-year "
-    "survival is close to a coin toss, as expected (Schoenfeld et al., 2022). Use it to ask for a surgical "
-    "opinion about stability, never to estimate survival."
+    f"survival is close to a coin toss, as expected ({author_year('schoenfeld2022_nesms')}). Use it to ask for a "
+    "surgical opinion about stability, never to estimate survival."
 )
 
 
-class WhichScoreApp(FigureApp):
-    """Compare four scores on one synthetic cohort: discrimination, calibration, decision curve."""
+class WhichScoreApp(BlitFigureApp):
+    """Compare four scores on one synthetic cohort: discrimination, calibration, decision curve.
+
+    Axes, labels and the reference lines are drawn once; each update redraws only the score's curves,
+    the threshold marker and two labels (:class:`course.widgets.BlitFigureApp`).
+    """
 
     title = "Which score would you trust? — one synthetic cohort, three ways to judge a score"
-    figsize = (9.6, 3.9)
-    clear_each_update = False
+    figsize = (8.3, 3.4)
 
     def build_controls(self) -> dict[str, W.Widget]:
         style = {"description_width": "initial"}
@@ -57,7 +62,7 @@ class WhichScoreApp(FigureApp):
         }
 
     def setup(self, fig: Figure) -> None:
-        fig.subplots_adjust(left=0.07, right=0.985, top=0.76, bottom=0.17, wspace=0.38)
+        fig.subplots_adjust(left=0.075, right=0.985, top=0.76, bottom=0.16, wspace=0.38)
         self._roc, self._cal, self._dca = (fig.add_subplot(1, 3, i) for i in (1, 2, 3))
         for ax in (self._roc, self._cal, self._dca):
             style_axes(ax)
@@ -84,7 +89,6 @@ class WhichScoreApp(FigureApp):
         self._dca.text(0.12, 0.47, "operate on all (dashed)", fontsize=_FONT - 1, color=PALETTE["vermillion"])
         fig.text(0.01, 0.955, "Synthetic cohort of 202 invented patients (not real data)", fontsize=_FONT,
                  style="italic", ha="left", va="center")
-        bake_background(fig)
         blue = PALETTE["blue"]
         (self._roc_line,) = self._roc.plot([], [], color=blue, linewidth=2.2, drawstyle="default")
         (self._cal_line,) = self._cal.plot([], [], "o-", color=blue, linewidth=2.0, markersize=7)
@@ -95,6 +99,8 @@ class WhichScoreApp(FigureApp):
         self._roc.add_artist(self._c_text)
         self._headline = TextSprite(self._roc, 0.0, 1.27, "", fontsize=_FONT, ha="left")
         self._roc.add_artist(self._headline)
+        self.dynamic += [self._roc_line, self._cal_line, self._dca_line, self._marker, self._dot, self._c_text,
+                         self._headline]
 
     def render(self, fig: Figure, score: str, recalibrated: bool, threshold: int) -> Rendered:
         cohort = SC.modern_cohort()
@@ -189,9 +195,13 @@ def _explanation(label: str, c: float, rows: list[SC.CalibrationRow], gap: float
     )
 
 
-_TABLE_TITLES = {"katagiri": "New Katagiri score (Katagiri et al., 2014): points per item; higher is worse",
-                 "nesms": "NESMS (Ghori et al., 2015; Schoenfeld et al., 2016): points per item; higher is better",
-                 "rades_two_month": "Rades score for death within 2 months: points per item; higher is worse"}
+_TABLE_TITLES = {
+    "katagiri": f"New Katagiri score ({author_year('katagiri2014')}): points per item; higher is worse",
+    "nesms": f"NESMS ({author_year('ghori2015_nesms')}; {author_year('schoenfeld2016_nesms')}): points per item; "
+             "higher is better",
+    "rades_two_month": f"Rades score for death within 2 months ({author_year('rades_bsc')}): points per item; "
+                       "higher is worse",
+}
 
 
 def points_table(name: str) -> str:

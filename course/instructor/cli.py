@@ -28,13 +28,12 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-
 from course.instructor import variants
-from course.instructor.parallel import Course, autograde_batch
+from course.instructor.coursedir import Course
+from course.instructor.parallel import autograde_batch
+from course.instructor.release import inject_release_key
 
 REPO_GRADING = Path(__file__).resolve().parents[2] / "grading"
-RELEASE_KEY_TAG = "course-release-key"
 
 
 def find_course_dir(explicit: str | None) -> Path:
@@ -58,22 +57,6 @@ def uses_variants(course: Course, assignment: str) -> bool:
 def require_secret(course: Course, assignment: str) -> None:
     if uses_variants(course, assignment) and not variants.have_secret():
         raise SystemExit(f"error: {assignment} has per-student case items. " + variants.missing_secret_message())
-
-
-def inject_release_key(course: Course, assignment: str) -> bool:
-    """Write the assignment's release key into the released notebook's key cell."""
-    path = course.root / "release" / assignment / f"{assignment}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    found = False
-    for cell in nb.cells:
-        if RELEASE_KEY_TAG in cell.metadata.get("tags", []):
-            key = variants.release_key(assignment)
-            cell.source = ("# Filled in by the instructor's release step — do not edit.\n"
-                           f'RELEASE_KEY = "{key}"')
-            found = True
-    if found:
-        nbformat.write(nb, path)
-    return found
 
 
 # ------------------------------------------------------------------------------------ commands

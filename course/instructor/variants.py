@@ -34,6 +34,8 @@ SECRET_ENV = "COURSE_GRADING_SECRET"
 SECRET_FILE_ENV = "COURSE_GRADING_SECRET_FILE"
 DEFAULT_SECRET_FILE = Path("~/.config/spine-course/secret")
 STUDENT_ENV = "COURSE_STUDENT_ID"
+#: Set only inside a grading sandbox (which never sees the secret): the assignment's release key.
+RELEASE_KEY_ENV = "COURSE_RELEASE_KEY"
 
 
 class MissingSecretError(RuntimeError):
@@ -90,6 +92,8 @@ def have_secret() -> bool:
 
 def release_key(assignment: str, secret: bytes | None = None) -> str:
     """The per-assignment key injected into released notebooks (hex; not the secret)."""
+    if secret is None and os.environ.get(RELEASE_KEY_ENV) and not have_secret():
+        return os.environ[RELEASE_KEY_ENV]      # inside a grading sandbox: one assignment, no secret
     secret = load_secret() if secret is None else secret
     return hmac.new(secret, f"release:{assignment}".encode(), hashlib.sha256).hexdigest()
 
@@ -167,12 +171,12 @@ def my_case(template_spec: Mapping[str, Any], *, assignment: str, template: str,
     secret.
     """
     if autograding() or not key:
-        if not key and not have_secret():
+        if not key and not have_secret() and not os.environ.get(RELEASE_KEY_ENV):
             raise MissingSecretError(
                 "This notebook has no release key (RELEASE_KEY is None): use the notebook released "
                 "by your instructor. Instructors: " + missing_secret_message()
             )
-        if autograding() and have_secret():
+        if autograding() and (have_secret() or os.environ.get(RELEASE_KEY_ENV)):
             key = release_key(assignment)
             student = student_from_path()
         elif not key:

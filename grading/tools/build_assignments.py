@@ -383,6 +383,92 @@ def a03a() -> Assignment:
     return a
 
 
+def a03b() -> Assignment:
+    import json
+
+    from course.isncsci import WORKSHEET_SPEC
+
+    spec = dict(WORKSHEET_SPEC)
+    spec_src = json.dumps(spec)
+    a = Assignment("a03b_examination", "The neurological examination and ISNCSCI", minutes=40, objectives={
+        "O1": "Grade power with the MRC scale and score the ISNCSCI key muscles.",
+        "O2": "Find the key sensory points and recognise sacral sparing.",
+        "O3": "Classify an ISNCSCI worksheet: levels, completeness and the AIS grade.",
+        "O4": "Recognise and manage the autonomic emergencies of high cord lesions.",
+    }, intro="This assignment checks the neurological examination of module 03b and the ISNCSCI "
+             "classification (Rupp et al., 2021) on a worksheet drawn for you.")
+    a.header()
+    a.case_setup()
+    a._readonly_code("from course import isncsci", "setup_isncsci")
+    a.single("A patient lifts the leg off the bed against gravity but cannot resist your hand at all. "
+             "Which MRC grade do you record?", ["2", "3", "4", "5"], "B", objective="O1")
+    a.single("Where is the ISNCSCI key sensory point for S3?",
+             ["the popliteal fossa", "the ischial tuberosity (infragluteal fold)", "the perianal skin",
+              "the lateral heel"], "B", objective="O2")
+    a.multiple("Which findings make an injury *incomplete* in ISNCSCI?",
+               ["deep anal pressure felt", "voluntary anal contraction", "normal resting anal tone",
+                "altered (1) light touch at S4-5", "a brisk bulbocavernosus reflex"], {"A", "B", "D"},
+               objective="O2")
+    a.numeric("A patient's right upper-limb key muscles are graded C5 5, C6 4, C7 3, C8 2 and T1 1. "
+              "What is the right upper-extremity motor score?", 15, 0, objective="O1")
+    a.case("isncsci_worksheet", spec,
+           describe="Your patient's ISNCSCI worksheet (motor 0-5, sensation 2 normal, 1 altered, "
+                    "0 absent):\\n{isncsci.worksheet_text(isncsci.worksheet_exam(**patient))}",
+           prompt="Your patient's worksheet is printed below. What is the lower-extremity motor score "
+                  "(right plus left, out of 50)?",
+           expected="__import__('course.isncsci', fromlist=['_']).isncsci(**__import__('course.isncsci', "
+                    "fromlist=['_']).worksheet_exam(**_p)).lower_extremity_motor_total",
+           solution="""
+           answer_q5 = calculators.isncsci(**isncsci.worksheet_exam(**patient)).lower_extremity_motor_total
+           """, tolerance=0, objective="O3", points=2)
+    hidden_head = f"""
+           from course import isncsci as _isncsci_for_grading
+           _p = variants.grading_case({spec_src}, assignment="a03b_examination", template="isncsci_worksheet")
+           _r = _isncsci_for_grading.isncsci(**_isncsci_for_grading.worksheet_exam(**_p))
+           """
+    a.code("Classify your patient's worksheet (printed above) step by step, as taught in module 03b: the "
+           "sensory levels, the motor levels, the neurological level, completeness. Set `ais_grade` to "
+           "the AIS grade, one letter. (You may check your answer with `calculators.isncsci`.)",
+           solution="""
+           ais_grade = calculators.isncsci(**isncsci.worksheet_exam(**patient)).ais
+           """, visible="""
+           assert isinstance(ais_grade, str) and ais_grade.strip().upper() in set("ABCDE"), 'give one letter, e.g. "B"'
+           """, hidden=hidden_head + """
+           assert ais_grade.strip().upper() == _r.ais, "not the AIS grade of this student's worksheet"
+           """, objective="O3", points=3)
+    a.code("Set `neurological_level` to your patient's neurological level of injury, written like "
+           "`\"T6\"` or `\"C5\"`.",
+           solution="""
+           neurological_level = calculators.isncsci(**isncsci.worksheet_exam(**patient)).neurological_level
+           """, visible="""
+           assert isinstance(neurological_level, str) and neurological_level.strip().upper() in isncsci.SENSORY_LEVELS, 'write a level such as "T6"'
+           """, hidden=hidden_head + """
+           assert neurological_level.strip().upper() == _r.neurological_level, "not the neurological level of this student's worksheet"
+           """, objective="O3", points=3)
+    a.written("A 60-year-old woman with a complete T4 cord lesion from a metastasis, treated two months ago, "
+              "has a sudden pounding headache; she is flushed and sweating above the chest, her blood "
+              "pressure is 190/100 mmHg (usually 110/70) and her pulse 52. Name the emergency, explain "
+              "why it happens, and list what you do, in order.",
+              "Autonomic dysreflexia: a lesion at or above T6 in the chronic phase, after spinal shock. A "
+              "noxious stimulus below the lesion — most often a full bladder or blocked catheter, or "
+              "faecal loading — triggers a sympathetic surge that the brain cannot damp below the "
+              "lesion: systolic pressure 20–40 mmHg or more above baseline, headache, flushing and "
+              "sweating above the lesion, often bradycardia. Sit her up and loosen tight clothing; check "
+              "and relieve the bladder (catheterise, or flush or change a blocked catheter), then the "
+              "bowel; give a short-acting antihypertensive if the systolic pressure stays high; monitor "
+              "the pressure.",
+              [(1, "Names autonomic dysreflexia and links it to a lesion at or above T6. "
+                   "[taught: 03b § Autonomic emergencies | autonomic dysreflexia, at or above T6]"),
+               (1, "Mechanism: a noxious trigger below the lesion, most often the bladder or a blocked "
+                   "catheter. [taught: 03b § Autonomic emergencies | noxious stimulus, full bladder or a blocked catheter]"),
+               (1, "First actions: sit her up, loosen clothing. "
+                   "[taught: 03b § Autonomic emergencies | sit the patient up, loosen tight clothing]"),
+               (1, "Relieve the bladder then the bowel, and a short-acting antihypertensive if the "
+                   "pressure stays high. [taught: 03b § Autonomic emergencies | relieve the bladder, "
+                   "short-acting antihypertensive]")], objective="O4")
+    return a
+
+
 def a04() -> Assignment:
     a = Assignment("a04_imaging", "Imaging and epidural compression", minutes=35, objectives={
         "O1": "Choose the imaging for suspected spinal metastasis and cord compression.",
@@ -806,6 +892,7 @@ def a08() -> Assignment:
 
 
 BUILDERS = {"a01_anatomy": a01, "a02_spread": a02, "a03_presentation": a03, "a03a_emergency": a03a,
+            "a03b_examination": a03b,
             "a04_imaging": a04,
             "a05_scoring": a05, "a05a_prognosis": a05a, "a06_treatment": a06, "a07_complications": a07, "a08_cases": a08}
 

@@ -96,7 +96,7 @@ class Assignment:
             *Kernel → Restart & Run All* and check that every cell runs.
 
             *Educational use only — not for clinical decisions.*
-            """).format(num=self.name[1:3], title=self.title, intro=self.intro, objectives=objectives)
+            """).format(num=self.name[1:].split("_")[0], title=self.title, intro=self.intro, objectives=objectives)
         self._readonly_md(text, "header")
         self._readonly_code("""
             from course import calculators
