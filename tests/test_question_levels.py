@@ -5,9 +5,8 @@ recall ≤ 40 %, reasoning ≥ 30 %; a reasoning item has a case stem (a patient
 decision; in single-answer items with k options the correct option is the longest in at most
 1/k + 0.1 of them.
 
-The course-wide targets are ``xfail(strict=False)`` while the module owners tag and rebalance their
-banks; the per-item heuristics are strict for every item that is tagged ``reasoning``, and the
-banks listed in ``AT_TARGET`` must meet every target on their own.
+Every target is strict: course-wide, for each bank listed in ``AT_TARGET``, and per item (every item
+tagged ``reasoning`` passes both heuristics).
 """
 
 from __future__ import annotations
@@ -147,12 +146,8 @@ def test_rebalanced_bank_meets_targets(name):
 
 
 # ------------------------------------------------------------------------------------------------
-# Course-wide targets: expected to fail until every bank is tagged and rebalanced
+# Course-wide targets
 # ------------------------------------------------------------------------------------------------
-PENDING = pytest.mark.xfail(strict=False, reason=(
-    "banks 00–08, 03a and 03b are being tagged with levels and rebalanced by their owners; "
-    "remove this mark once every bank carries levels (then set course.quiz.LEVEL_REQUIRED = True)"))
-
 
 def test_every_item_has_a_level():
     missing = [f"{n}:{q.id}" for n, q in all_items() if q.level not in LEVELS]

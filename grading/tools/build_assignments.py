@@ -662,7 +662,7 @@ def a05a() -> Assignment:
            """, hidden="""
            assert rades_total == 21
            assert bsc_considered is True
-           """, objective="O3")
+           """, objective="O3", points=2)
     a.written("Mrs Novak, 77, has pancreatic cancer with liver metastases. She has been in bed for a week "
               "with cord compression at T6 (ECOG 4); her Rades 2-month score is 23. The MDT advises against "
               "surgery and offers one 8 Gy fraction for pain. She asks you: \"My neighbour had an operation "
