@@ -16,6 +16,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Exec
                                     LimitOutput, SaveAutoGrades)
 
 from course.instructor.nbgrader_ext import LimitOutputChars
+from course.instructor.trusted import TrustedGrade, TrustedPrepare
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,8 +44,13 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 c.LimitOutputChars.max_chars = 100_000
+# Grading happens in this process, not in the student's kernel (course/instructor/trusted.py):
+# TrustedPrepare takes the item specs out before the kernel starts, TrustedGrade scores the values
+# the kernel recorded and writes the points that SaveAutoGrades reads.
 c.Autograde.autograde_preprocessors = [
+    TrustedPrepare,
     Execute,
+    TrustedGrade,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,

@@ -49,7 +49,8 @@ def assignments_in(course: Course) -> list[str]:
 
 
 def uses_variants(course: Course, assignment: str) -> bool:
-    return "variants.grading_case" in course.source_notebook(assignment).read_text(encoding="utf-8")
+    text = course.source_notebook(assignment).read_text(encoding="utf-8")
+    return "variants.grading_case" in text or '\\"kind\\": \\"case\\"' in text
 
 
 def require_secret(course: Course, assignment: str) -> None:

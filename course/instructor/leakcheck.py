@@ -14,6 +14,7 @@ installed ``course`` package (this package included). What is looked for:
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -66,6 +67,12 @@ def secrets_of(source_nb: Path) -> tuple[list[str], list[str]]:
         for m in re.finditer(r"abs\(float\(answer_q\d+\) - ([0-9.]+)\)", cell.source):
             if "." in m.group(1) and not m.group(1).endswith(".0"):
                 numbers.append(m.group(1))
+        for line in cell.source.splitlines():       # items declared as data (nbbuild.py)
+            if line.startswith("# course-item: "):
+                spec = json.loads(line[len("# course-item: "):])
+                value = spec.get("answer") if spec.get("kind") == "numeric" else None
+                if isinstance(value, float) and value != int(value):
+                    numbers.append(repr(value))
     return list(dict.fromkeys(snippets)), numbers
 
 

@@ -4,7 +4,7 @@ Run once, on main at commit 901ea15 (2026-12-01), before issue 14 changed how gr
 
     PATH=$PWD/.venv/bin:$PATH .venv/bin/python tests/data/trusted_fixture/record_scores.py
 
-``old_nbgrader/`` holds the source notebooks and the ``nbgrader_config.py`` of that day. The batch
+``old_nbgrader/`` holds the source notebooks and the ``nbgrader_config.py`` (as ``.orig``) of that day. The batch
 is a set of *honest* students (right, wrong, unanswered, answers in other accepted forms, case
 answers computed in code or worked out by hand); each student is listed by the source of the
 answer cells they changed from the released stub (a grade id not listed keeps the stub).
@@ -141,7 +141,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         course = Path(tmp) / "grading"
         (course / "source").mkdir(parents=True)
-        shutil.copy(HERE / "old_nbgrader" / "nbgrader_config.py", course)
+        shutil.copy(HERE / "old_nbgrader" / "nbgrader_config.py.orig", course / "nbgrader_config.py")
         for a in data:
             (course / "source" / a).mkdir()
             shutil.copy(HERE / "old_nbgrader" / f"{a}.ipynb", course / "source" / a)
