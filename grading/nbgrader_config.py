@@ -7,6 +7,8 @@ The same file serves a laptop and the course JupyterHub: only environment variab
 * ``COURSE_CELL_TIMEOUT``  seconds a cell may run while autograding (default 30)
 * ``COURSE_GRADING_SECRET`` / ``~/.config/spine-course/secret``  the instructor secret of the
                            per-student case variants (see course/instructor/variants.py)
+* ``COURSE_ITEM_BANK``     a private item bank outside the repository (its ``source/`` replaces the
+                           public ``grading/source``; see course/instructor/bank.py)
 """
 
 import os
@@ -15,6 +17,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
+from course.instructor.bank import nbgrader_source_directory
 from course.instructor.nbgrader_ext import LimitOutputChars
 from course.instructor.trusted import TrustedGrade, TrustedPrepare
 
@@ -25,6 +28,7 @@ c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this 
 c.CourseDirectory.course_id = "spine-metastases"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
+c.CourseDirectory.source_directory = nbgrader_source_directory()   # public source/ or $COURSE_ITEM_BANK
 c.Exchange.root = os.environ.get("COURSE_EXCHANGE") or os.path.join(HERE, "exchange")
 c.Exchange.path_includes_course = True
 

@@ -197,3 +197,32 @@ def test_frozen_batch_scores_equal_the_old_nbgrader_scores(tmp_path):
     # nothing of the item specs reached the autograded notebooks (or the feedback built from them)
     for nb_path in (course / "autograded").rglob("*.ipynb"):
         assert "course-item" not in nb_path.read_text()
+
+
+# ------------------------------------------------------------------------------ private item bank
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_a_private_item_bank_replaces_the_public_items(tmp_path):
+    """COURSE_ITEM_BANK points every command at a private source folder outside the repository."""
+    nbbuild = _nbbuild()
+    bank = tmp_path / "private-bank"
+    a = nbbuild.Assignment("a01_anatomy", "Private", {"O1": "x"}, minutes=5)
+    a.header()
+    a.single("Private question", ["w", "x", "y", "z"], "D", objective="O1")
+    a.numeric("Private number", 3.1729, 0.001, objective="O1")
+    a.write(bank)
+    from grading_support import answer, make_course
+    course = make_course(tmp_path)                  # holds the public a01 as well
+    env = grading_env(COURSE_ITEM_BANK=str(bank))
+    run_cli(course, "generate", "a01_anatomy", env=env)
+    rel = course / "release" / "a01_anatomy" / "a01_anatomy.ipynb"
+    assert "Private question" in rel.read_text() and "conus" not in rel.read_text()
+    submit(course, "ana", "a01_anatomy", answer(rel, bank / "source" / "a01_anatomy" / "a01_anatomy.ipynb"))
+    submit(course, "ben", "a01_anatomy", answer(rel, bank / "source" / "a01_anatomy" / "a01_anatomy.ipynb",
+                                               answers={"q1_answer": 'answer_q1 = "A"'}))
+    run_cli(course, "autograde", "a01_anatomy", "--workers", "1", "--quiet", env=env)
+    from course.instructor.parallel import Course, scores
+    assert {s: v[0] for s, v in scores(Course(course), "a01_anatomy").items()} == {"ana": 3.0, "ben": 2.0}
+    proc = run_cli(course, "leakcheck", "--no-generate", env=env, check=False)
+    assert "leak check: clean" in proc.stdout, proc.stdout
+    assert not list(GRADING.glob("source/*/*Private*"))

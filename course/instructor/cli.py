@@ -44,7 +44,9 @@ def find_course_dir(explicit: str | None) -> Path:
 
 
 def assignments_in(course: Course) -> list[str]:
-    return sorted(p.name for p in (course.root / "source").iterdir()
+    from course.instructor.bank import source_dir
+
+    return sorted(p.name for p in source_dir(course.root).iterdir()
                   if p.is_dir() and (p / f"{p.name}.ipynb").is_file())
 
 

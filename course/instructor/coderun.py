@@ -24,6 +24,7 @@ import importlib
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -79,15 +80,15 @@ class Runner:
     """One fresh untrusted process holding one student's code; call its functions with plain data."""
 
     def __init__(self, cells: list[str], launcher: Callable | None = None, *,
-                 call_timeout: float = CALL_TIMEOUT) -> None:
+                 call_timeout: float = CALL_TIMEOUT, cell_timeout: float = CALL_TIMEOUT) -> None:
         self.call_timeout = call_timeout
         self._dir = tempfile.TemporaryDirectory(prefix="coderun-")
         self.proc = (launcher or get_launcher())([sys.executable, "-P", "-m", "course.instructor.coderun"],
                                                  Path(self._dir.name))
         self._buf = b""
         self.failed_cells: list[int] = []
-        self._send({"cells": cells})
-        reply = self._reply(START_TIMEOUT)
+        self._send({"cells": cells, "cell_timeout": cell_timeout})
+        reply = self._reply(START_TIMEOUT + cell_timeout * len(cells))
         if not reply.get("ready"):
             raise SandboxFailure("the sandbox did not start")
         self.failed_cells = [int(i) for i in reply.get("failed", []) if isinstance(i, int)]
@@ -199,11 +200,20 @@ def main() -> None:
     job = json.loads(requests.readline())
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     failed = []
+    limit = float(job.get("cell_timeout") or CALL_TIMEOUT)
+
+    def _timeout(signum, frame):
+        raise TimeoutError("cell timed out")
+
+    signal.signal(signal.SIGALRM, _timeout)
     for i, source in enumerate(job.get("cells", [])):
         try:
+            signal.setitimer(signal.ITIMER_REAL, limit)
             exec(_compile(source, i), namespace)
         except BaseException:  # noqa: BLE001 - a failing cell is the student's; carry on like nbgrader
             failed.append(i)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     proto.write(json.dumps({"ready": True, "failed": failed}) + "\n")
     for line in requests:
         request = json.loads(line)

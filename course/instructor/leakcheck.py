@@ -136,9 +136,12 @@ def run_leak_check(grading: Path, *, generate: bool = True, repo: Path | None = 
     problems: list[str] = []
     snippets: list[str] = []
     numbers: list[str] = []
-    assignments = sorted(p.name for p in (grading / "source").iterdir() if p.is_dir())
+    from course.instructor.bank import source_dir
+
+    source = source_dir(grading)        # the public grading/source, or the private item bank
+    assignments = sorted(p.name for p in source.iterdir() if p.is_dir())
     for a in assignments:
-        folder = grading / "source" / a
+        folder = source / a
         extra = [p.name for p in folder.iterdir() if p.name != f"{a}.ipynb" and p.name != ".ipynb_checkpoints"]
         if extra:
             problems.append(f"{folder}: files other than the notebook are released too: {extra}")
@@ -157,7 +160,7 @@ def run_leak_check(grading: Path, *, generate: bool = True, repo: Path | None = 
             work = tmp / "grading"
             work.mkdir()
             shutil.copy(grading / "nbgrader_config.py", work)
-            shutil.copytree(grading / "source", work / "source")
+            shutil.copytree(source, work / "source")
             os.environ["COURSE_GRADING_SECRET"] = "leak-check-throwaway-secret"
             course = Course(work)
             for a in assignments:

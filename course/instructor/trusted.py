@@ -124,6 +124,12 @@ class TrustedPrepare(NbGraderPreprocessor):
                 path.write_text(nbformat.writes(nb), encoding="utf-8")
 
 
+def _timed_out(cell) -> bool:
+    """A cell the kernel had to interrupt (an endless loop): not run again for a code item."""
+    return any(o.get("output_type") == "error" and o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
+               for o in cell.get("outputs", []))
+
+
 def recorded_values(cell) -> dict[str, Any] | None:
     """The answer values a test cell recorded (the last record), or None if it recorded none."""
     found = None
@@ -157,6 +163,8 @@ class TrustedGrade(NbGraderPreprocessor):
                                 "for code items (default: the sandbox's popen_untrusted, see "
                                 "course.instructor.coderun)").tag(config=True)
     call_timeout = Float(10.0, help="seconds a student's function may run per call").tag(config=True)
+    cell_timeout = Float(10.0, help="seconds each of the student's cells may run when a code item's "
+                                    "functions are loaded in a fresh sandbox").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         from course.instructor import coderun
@@ -174,10 +182,11 @@ class TrustedGrade(NbGraderPreprocessor):
             runners: list[coderun.Runner] = []
 
             def runner(index=index, runners=runners):
-                if not runners:
+                if not runners:     # the student's code cells before this item, each time-limited
                     cells = [c.source for c in nb.cells[:index]
-                             if c.cell_type == "code" and not _meta(c).get("grade")]
-                    runners.append(coderun.Runner(cells, launcher, call_timeout=self.call_timeout))
+                             if c.cell_type == "code" and not _meta(c).get("grade") and not _timed_out(c)]
+                    runners.append(coderun.Runner(cells, launcher, call_timeout=self.call_timeout,
+                                                  cell_timeout=self.cell_timeout))
                 return runners[0]
 
             try:
