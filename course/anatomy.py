@@ -27,6 +27,7 @@ from matplotlib.patches import Circle, Ellipse, Polygon, Rectangle
 
 from course import datasets
 from course.plotting import CYCLE, PALETTE, Backdrop, TextSprite, new_figure, render_bitmap, style_axes
+from course.references import sources_line
 from course.widgets import FigureApp, Rendered
 
 REGIONS = ("occiput", "cervical", "thoracic", "lumbar", "sacral", "coccygeal")
@@ -138,7 +139,7 @@ class LevelInfo:
             f"<li>Compression here gives: {html.escape(self.compression)}</li>"
             f"<li>{html.escape(self.region_note)}</li>"
             f"<li>Typical lesion sites: {html.escape(self.lesion_sites)}</li>{vasc_html}</ul>"
-            f"<p style='font-size:smaller'>Sources: {', '.join(self.source)}</p>"
+            f"<p style='font-size:smaller'>{html.escape(sources_line(self.source))}</p>"
         )
 
 
@@ -674,7 +675,7 @@ def regions_table() -> str:
     t = spine["totals"]
     rows.append(f"| **Total** | **{t['vertebrae']}** ({t['presacral_articulating']} presacral, articulating) | | "
                 f"**{t['spinal_nerve_pairs']}** | |")
-    return "\n".join(rows) + "\n\nSources: " + ", ".join(spine["source"]) + "."
+    return "\n".join(rows) + "\n\n" + sources_line(spine["source"])
 
 
 def multiplicity_table() -> str:

@@ -14,7 +14,10 @@ section 13 is the interface contract these functions follow. Each calculator
   table order), ``explanation`` (one line a student can read) and ``source`` (the citation).
 
 Spellings are exact and case-sensitive (``"T12"``, not ``"t12"``; Frankel ``"A"``, not ``"a"``): the
-error message then suggests the right spelling. The point tables are plain module-level dicts so a
+error message then suggests the right spelling. The one exception is the clinical names of primary
+sites and histologies (Tokuhashi, Bauer, NOMS): clinicians' names ("RCC", "Non-small-cell lung
+cancer") are read case- and punctuation-insensitively through :mod:`course.vocabulary`, one table per
+score, and an unknown or ambiguous name is refused. The point tables are plain module-level dicts so a
 notebook can render them (see :func:`table_rows`).
 
 Conventions this module decides (each is taught, and exposed as a constant or helper):
@@ -22,8 +25,11 @@ Conventions this module decides (each is taught, and exposed as a constant or he
 * SINS "exactly 50 % collapse": the table only says "<50 %" / ">50 %"; :func:`collapse_category`
   maps a measured percentage with **≥ 50 % → "gt50"** (:data:`SINS_COLLAPSE_THRESHOLD_PERCENT`).
 * ESCC 1c is **not** high grade (binary rule high = {2, 3}); the explanation mentions the controversy.
-* Revised Tokuhashi: a primary site not named in the table scores as "others" (2); colon is read as
-  "others" (only rectum is named) and the result flags that interpretation.
+* Revised Tokuhashi: a primary site is read through the score's closed vocabulary; "others" (2) only
+  for "other" or for a name the literal table puts there (colon — only rectum is named —, melanoma,
+  haematological disease), always flagged in ``caveats``; unknown or ambiguous names are refused.
+* Tomita (and Katagiri) take the growth group, never an organ name: the same organ can sit in two
+  groups, so the caller decides.
 * NOMS: SINS ≥ 13 means unstable, 0–6 stable; 7–12 is indeterminate and needs an explicit
   ``mechanically_unstable``. A patient who is unstable *and* cannot tolerate surgery gets the
   radiation-alone decision with ``individualized=True`` and caveats (the contract's decision
@@ -40,6 +46,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, Iterable, Mapping, NamedTuple, NoReturn, TypeVar
 
 from course import datasets as _datasets
+from course import vocabulary as _vocabulary
 
 __all__ = [
     # scores
@@ -64,6 +71,10 @@ __all__ = [
     "BauerResult", "BedEqd2", "BedEqd2Result", "CordPmaxResult", "CorrectedCalciumResult",
     "GradeDescription", "PerformanceDescription", "EcogEstimate", "KpsRange", "TableRow",
 ]
+__all__ += ["isncsci"]  # re-exported from course/isncsci.py (ISNCSCI 2019 classification)
+from course.isncsci import isncsci  # noqa: E402
+from course.prognosis_scores import katagiri, katagiri_laboratory, nesms, rades_two_month  # noqa: E402  module 05a
+__all__ += ["katagiri", "katagiri_laboratory", "nesms", "rades_two_month"]
 
 T = TypeVar("T")
 
@@ -390,7 +401,8 @@ SINS_SOURCE: Final = (
     "Fisher CG, DiPaola CP, Ryken TC, et al. A novel classification system for spinal instability "
     "in neoplastic disease: an evidence-based approach and expert consensus from the Spine Oncology "
     "Study Group. Spine (Phila Pa 1976). 2010;35(22):E1221–E1229. doi:10.1097/BRS.0b013e3181e16ae2. "
-    "Bands: Fisher CG et al. Radiat Oncol. 2014;9:69."
+    "Bands 0–6 / 7–12 / 13–18: the same paper (Fisher 2010; used by Fourney et al., J Clin Oncol 2011); "
+    "reliability among radiation oncologists: Fisher CG et al. Radiat Oncol. 2014;9:69."
 )
 
 #: SINS points, component → category → points (Fisher 2010). Total 0–18; higher = less stable.
@@ -435,7 +447,8 @@ SINS_DEFINITIONS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
-#: SINS bands (Fisher 2014): 0–6 stable, 7–12 potentially unstable, 13–18 unstable.
+#: SINS bands (Fisher 2010; tested for reliability in Fourney 2011 and Fisher 2014): 0–6 stable,
+#: 7–12 potentially unstable, 13–18 unstable.
 SINS_BANDS: Final = (
     _Band(0, 6, "stable", "stable"),
     _Band(7, 12, "potentially_unstable", "potentially unstable"),
@@ -710,8 +723,12 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
 
     * ``escc_grade``: "0", "1a", "1b", "1c", "2", "3" (high grade = 2, 3).
     * ``radiosensitivity``: "radiosensitive" or "radioresistant". May be left out if ``histology``
-      (a key of :data:`NOMS_HISTOLOGY_RADIOSENSITIVITY`) is given; an explicit value always wins,
-      and a disagreement with the list is reported in ``caveats``.
+      is one the NOMS list classifies (:data:`NOMS_HISTOLOGY_RADIOSENSITIVITY`); an explicit value
+      always wins, and a disagreement with the list is reported in ``caveats``.
+    * ``histology``: a histology key or a clinical name ("multiple myeloma", "renal cell carcinoma",
+      "NSCLC"…), case- and punctuation-insensitive (:mod:`course.vocabulary`). With an explicit
+      ``radiosensitivity`` any known histology is accepted as information (e.g. "SCLC", which no
+      list classifies); an unknown or ambiguous name ("lung": NSCLC or SCLC?) raises ``ValueError``.
     * ``mechanically_unstable``: bool. May be left out if ``sins_total`` settles it (SINS ≥ 13 →
       unstable, 0–6 → stable); with SINS 7–12 (indeterminate, surgical consultation) it is required.
       An explicit value that contradicts SINS 0–6 or ≥ 13 raises ``ValueError``.
@@ -728,9 +745,15 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
 
     suggested: str | None = None
     if histology is not None:
-        histology = _choice("histology", histology, NOMS_HISTOLOGY_RADIOSENSITIVITY,
-                            note="(or leave histology=None and give radiosensitivity)")
-        suggested = NOMS_HISTOLOGY_RADIOSENSITIVITY[histology]
+        term = _vocabulary.lookup("noms", histology, field="histology")
+        if term.info_only:
+            if radiosensitivity is None:
+                _fail("radiosensitivity", _MISSING, _show(("radiosensitive", "radioresistant")),
+                      f" ({term.note}: histology={histology!r} is information only, so say which it is)")
+            caveats.append(f"histology {histology!r} recorded as information: {term.note}")
+        else:
+            histology = str(term.category)
+            suggested = NOMS_HISTOLOGY_RADIOSENSITIVITY[histology]
     if radiosensitivity is None and suggested is not None:
         sensitivity, basis = suggested, _NOMS_LIST_NAME
         caveats.append(f"radiosensitivity of {histology} taken from the {_NOMS_LIST_NAME}; other "
@@ -738,7 +761,8 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
     else:
         sensitivity = _choice("radiosensitivity", _MISSING if radiosensitivity is None else radiosensitivity,
                               ("radiosensitive", "radioresistant"),
-                              note=f"(or give histology= one of {_show(NOMS_HISTOLOGY_RADIOSENSITIVITY)})")
+                              note=f"(or give histology= a classified histology, e.g. "
+                                   f"{_show(NOMS_HISTOLOGY_RADIOSENSITIVITY)})")
         basis = "explicit"
         if suggested is not None and suggested != sensitivity:
             caveats.append(f"the {_NOMS_LIST_NAME} calls {histology} {suggested}; "
@@ -817,7 +841,7 @@ TOKUHASHI_TABLE: Final[dict[str, dict[str, int]]] = {
     "primary_site": {
         "lung": 0, "osteosarcoma": 0, "stomach": 0, "bladder": 0, "oesophagus": 0, "pancreas": 0,
         "liver": 1, "gallbladder": 1, "unidentified": 1,
-        "others": 2,  # any site not named here, e.g. colon (only rectum is named)
+        "others": 2,  # "other", or a named site the table's literal reading puts here (colon, melanoma…)
         "kidney": 3, "uterus": 3,
         "rectum": 4,
         "thyroid": 5, "breast": 5, "prostate": 5, "carcinoid": 5,
@@ -825,11 +849,10 @@ TOKUHASHI_TABLE: Final[dict[str, dict[str, int]]] = {
     "frankel": {"A": 0, "B": 0, "C": 1, "D": 1, "E": 2},  # palsy: complete / incomplete / none
 }
 
-#: Spelling variants accepted for named primary sites (so that they are not scored as "others").
-TOKUHASHI_SITE_ALIASES: Final[dict[str, str]] = {
-    "esophagus": "oesophagus", "unknown": "unidentified", "carcinoid tumour": "carcinoid",
-    "carcinoid tumor": "carcinoid", "gall bladder": "gallbladder",
-}
+#: Every clinical name accepted for the primary site (normalised) → the table row it scores as, from
+#: ``course/data/vocabularies.yaml`` (addendum H.1). Names the table does not mention are refused; the
+#: few that its literal reading puts in "others" (colon, melanoma, haematological disease…) say so.
+TOKUHASHI_SITE_ALIASES: Final[dict[str, str]] = _vocabulary.aliases("revised_tokuhashi")
 
 #: Tokuhashi 2005/2009 prognosis bands and the treatment guidance attached to them.
 TOKUHASHI_BANDS: Final = (
@@ -843,8 +866,6 @@ _TOKUHASHI_LABELS: Final = {
     "vertebral_body_mets": "vertebral body mets", "major_organ_mets": "major organ mets",
     "primary_site": "primary site", "frankel": "palsy",
 }
-_COLON_NOTE: Final = ("colon is not named in the revised Tokuhashi table (only rectum, 4 points); "
-                      "the course scores it as 'others' (2) — an interpretation of the literal table")
 
 
 def _kps_group(kps: int) -> str:
@@ -864,16 +885,9 @@ def _count_group(count: int, groups: Iterable[str]) -> str:
     raise AssertionError(f"count {count} not covered by {list(groups)}")  # unreachable when validated
 
 
-def _primary_site(value: object) -> tuple[str, str]:
-    """(site as given, canonicalised) → the table row it scores as."""
-    named = [site for site in TOKUHASHI_TABLE["primary_site"] if site != "others"]
-    accepted = (f"a lower-case site name such as {_show(named)} (aliases {_show(TOKUHASHI_SITE_ALIASES)}); "
-                "any other lower-case name scores as 'others'")
-    if not isinstance(value, str) or not value or value != value.strip().lower():
-        hint = f" (did you mean {value.strip().lower()!r}?)" if isinstance(value, str) and value.strip() else ""
-        _fail("primary_site", value, accepted, hint)
-    site = TOKUHASHI_SITE_ALIASES.get(value, value)
-    return site, (site if site in TOKUHASHI_TABLE["primary_site"] else "others")
+def _primary_site(value: object) -> _vocabulary.Term:
+    """The table row a typed primary site scores as (closed vocabulary, ``course.vocabulary``)."""
+    return _vocabulary.lookup("revised_tokuhashi", None if value is _MISSING else value, field="primary_site")
 
 
 def revised_tokuhashi(*, kps: object = _MISSING, extraspinal_bone_mets: object = _MISSING,
@@ -882,9 +896,12 @@ def revised_tokuhashi(*, kps: object = _MISSING, extraspinal_bone_mets: object =
     """Revised Tokuhashi score (2005), total 0–15 (higher = longer predicted survival).
 
     ``kps`` 10–100 in steps of 10; ``extraspinal_bone_mets`` an int ≥ 0; ``vertebral_body_mets`` an
-    int ≥ 1; ``major_organ_mets`` unremovable/removable/none; ``primary_site`` a lower-case site
-    name (a name not in the table scores as "others" = 2, and the result says so; colon is scored as
-    "others" and flagged); ``frankel`` "A"–"E" (upper case).
+    int ≥ 1; ``major_organ_mets`` unremovable/removable/none; ``primary_site`` a site of the table or
+    a clinical name for one ("NSCLC", "renal cell carcinoma", "RCC", "HCC", "unknown primary"…), case-
+    and punctuation-insensitive (:mod:`course.vocabulary`, addendum H.1). "others" (2) is scored only
+    for "other" or for a name the table's literal reading puts there (colon, melanoma, myeloma…), and
+    the result's ``caveats`` say so; an unknown or ambiguous name ("colorectal", "urothelial") raises
+    ``ValueError``. ``frankel`` "A"–"E" (upper case).
 
     >>> revised_tokuhashi(kps=70, extraspinal_bone_mets=1, vertebral_body_mets=2,
     ...                   major_organ_mets="none", primary_site="breast", frankel="D").total
@@ -894,7 +911,8 @@ def revised_tokuhashi(*, kps: object = _MISSING, extraspinal_bone_mets: object =
     extraspinal = _count("extraspinal_bone_mets", extraspinal_bone_mets, minimum=0)
     vertebral = _count("vertebral_body_mets", vertebral_body_mets, minimum=1)
     organ = _choice("major_organ_mets", major_organ_mets, TOKUHASHI_TABLE["major_organ_mets"])
-    site, site_group = _primary_site(primary_site)
+    site = _primary_site(primary_site)
+    site_group = str(site.category)
     palsy = _choice("frankel", frankel, TOKUHASHI_TABLE["frankel"])
 
     table = TOKUHASHI_TABLE
@@ -910,11 +928,7 @@ def revised_tokuhashi(*, kps: object = _MISSING, extraspinal_bone_mets: object =
     }
     total = sum(components.values())
     band = _band(TOKUHASHI_BANDS, total)
-    caveats: list[str] = []
-    if site == "colon":
-        caveats.append(_COLON_NOTE)
-    elif site_group == "others":
-        caveats.append(f"{site!r} is not a named site in the table, so it scores as 'others' (2)")
+    caveats: list[str] = [site.note] if site.note else []
     explanation = (_sum_line("Revised Tokuhashi", total, components, _TOKUHASHI_LABELS)
                    + f": predicted survival {band.label} ({band.low}–{band.high}); "
                    + f"Tokuhashi suggests {band.meaning}"
@@ -960,9 +974,18 @@ def tomita(*, primary_growth: object = _MISSING, visceral_mets: object = _MISSIN
            bone_mets: object = _MISSING) -> TomitaResult:
     """Tomita score (2001), total 2–10, and its surgical strategy.
 
+    ``primary_growth`` is the growth group ("slow", "moderate", "rapid"), decided by the caller: an
+    organ name ("breast", "RCC") is refused, never mapped (Tomita's examples are examples, and the
+    same organ can grow at different rates).
+
     >>> tomita(primary_growth="slow", visceral_mets="none", bone_mets="solitary").treatment_goal
     'wide_or_marginal_excision'
     """
+    organ = _vocabulary.clinical_name(primary_growth)
+    if organ is not None and primary_growth not in TOMITA_TABLE["primary_growth"]:
+        _fail("primary_growth", primary_growth, _show(TOMITA_TABLE["primary_growth"]),
+              f" (Tomita scores the growth group, not the organ: {organ.replace('_', ' ')} is not "
+              "assigned a group here because the same organ can grow slowly or fast — decide the group)")
     chosen = {
         "primary_growth": _choice("primary_growth", primary_growth, TOMITA_TABLE["primary_growth"]),
         "visceral_mets": _choice("visceral_mets", visceral_mets, TOMITA_TABLE["visceral_mets"]),
@@ -1022,7 +1045,8 @@ def _bauer(version: str, visceral_mets: object, solitary_skeletal_metastasis: ob
            primary_site: object, pathological_fracture: object) -> BauerResult:
     visceral = _flag("visceral_mets", visceral_mets)
     solitary = _flag("solitary_skeletal_metastasis", solitary_skeletal_metastasis)
-    site = _choice("primary_site", primary_site, BAUER_PRIMARY_SITES)
+    term = _vocabulary.lookup("bauer", None if primary_site is _MISSING else primary_site, field="primary_site")
+    site = str(term.category)
     components = {
         "no_visceral_mets": int(not visceral),
         "solitary_skeletal_metastasis": int(solitary),
@@ -1039,7 +1063,8 @@ def _bauer(version: str, visceral_mets: object, solitary_skeletal_metastasis: ob
                    + (f"expected survival {band.label}; {band.meaning}" if version == "original"
                       else band.meaning))
     return BauerResult(version=version, total=total, prognosis=band.label, recommendation=band.meaning,
-                       components=components, explanation=explanation, caveats=_BAUER_CAVEATS,
+                       components=components, explanation=explanation,
+                       caveats=((term.note,) if term.note else ()) + _BAUER_CAVEATS,
                        source=BAUER_SOURCE if version == "original" else MODIFIED_BAUER_SOURCE)
 
 
@@ -1048,7 +1073,9 @@ def bauer(*, visceral_mets: object = _MISSING, solitary_skeletal_metastasis: obj
     """Original Bauer score (Bauer & Wedin 1995), 0–5, one point per favourable item. [V1]
 
     ``visceral_mets``, ``solitary_skeletal_metastasis``, ``pathological_fracture``: bools (the facts,
-    not the favourable items); ``primary_site`` one of :data:`BAUER_PRIMARY_SITES`.
+    not the favourable items); ``primary_site`` one of :data:`BAUER_PRIMARY_SITES` or a clinical name
+    for one ("renal cell carcinoma", "multiple myeloma", "NSCLC"), case- and punctuation-insensitive; a
+    named primary that is not favourable (prostate, colon…) scores as "other" and ``caveats`` say so.
     """
     return _bauer("original", visceral_mets, solitary_skeletal_metastasis, primary_site,
                   pathological_fracture)
@@ -1086,10 +1113,13 @@ ASIA_GRADES: Final[dict[str, tuple[str, str]]] = {
     "B": ("Sensory incomplete", "Sensory but not motor function preserved below the neurological level, "
                                 "including S4–S5, and no motor function more than three levels below "
                                 "the motor level on either side"),
-    "C": ("Motor incomplete", "Motor function preserved, and fewer than half of the key muscle functions "
-                              "below the neurological level of injury have muscle grade ≥ 3"),
-    "D": ("Motor incomplete", "Motor function preserved, and at least half of the key muscle functions "
-                              "below the neurological level of injury have muscle grade ≥ 3"),
+    "C": ("Motor incomplete", "Motor function preserved at the most caudal sacral segments for voluntary "
+                              "anal contraction, or the patient is sensory incomplete with motor function "
+                              "more than three levels below the motor level on either side (non-key muscles "
+                              "may be used); and fewer than half of the key muscle functions below the "
+                              "neurological level of injury have muscle grade ≥ 3"),
+    "D": ("Motor incomplete", "Motor incomplete as defined for C, and at least half of the key muscle "
+                              "functions below the neurological level of injury have muscle grade ≥ 3"),
     "E": ("Normal", "Sensory and motor function normal in all segments in a patient who had prior deficits"),
 }
 
@@ -1298,7 +1328,7 @@ def cord_pmax_check(*, dose_gy: object = _MISSING, fractions: object = _MISSING)
 PAYNE_SOURCE: Final = (
     "Payne RB, Little AJ, Williams RB, Milner JR. Interpretation of serum calcium in patients with "
     "abnormal serum proteins. BMJ. 1973;4(5893):643–646. Thresholds: teaching convention "
-    "(hypercalcaemia above 2.60 mmol/L as in the MSD Manual; severe at 3.5 mmol/L as in the Society "
+    "(hypercalcaemia above 2.60 mmol/L as in the MSD Manual; severe above 3.5 mmol/L as in the Society "
     "for Endocrinology emergency guidance, Walsh 2016)."
 )
 
@@ -1307,14 +1337,15 @@ PAYNE_SOURCE: Final = (
 CALCIUM_CATEGORIES: Final[dict[str, str]] = {
     "hypocalcaemia": "< 2.2",
     "normal": "2.2–2.6",
-    "hypercalcaemia": "> 2.6 and < 3.5",
-    "severe_hypercalcaemia": "≥ 3.5",
+    "hypercalcaemia": "> 2.6 and ≤ 3.5",
+    "severe_hypercalcaemia": "> 3.5",
 }
 _CALCIUM_CAVEATS: Final = (
-    "thresholds are a teaching convention (normal 2.2–2.6, hypercalcaemia > 2.6, severe ≥ 3.5 mmol/L); "
-    "use the local laboratory's reference range; sources place the severe cut-off at 3.4 or 3.5 "
-    "(and Walsh 2016 writes 'above 3.5')",
-    "the Payne correction is an approximation; ionised calcium is measured when it matters",
+    "thresholds are a teaching convention (normal 2.2–2.6, hypercalcaemia > 2.6, severe above 3.5 mmol/L "
+    "as in the Society for Endocrinology guidance, Walsh 2016); use the local laboratory's reference "
+    "range; other sources place the severe cut-off above 3.4",
+    "the Payne correction is an approximation (laboratories use other factors and reference albumins); "
+    "with a paraprotein (myeloma) it is unreliable — measure ionised calcium",
 )
 
 
@@ -1322,7 +1353,7 @@ def corrected_calcium(*, calcium_mmol_l: object = _MISSING, albumin_g_l: object 
     """Albumin-corrected calcium (Payne 1973): measured + 0.02 × (40 − albumin g/L), in mmol/L.
 
     The category uses the rounded value: < 2.2 hypocalcaemia, 2.2–2.6 normal, > 2.6 hypercalcaemia,
-    ≥ 3.5 severe hypercalcaemia (teaching convention). Plausibility ranges (calcium 0.5–5 mmol/L,
+    > 3.5 severe hypercalcaemia (Society for Endocrinology, Walsh 2016: 3.50 is in the 3.0–3.5 band). Plausibility ranges (calcium 0.5–5 mmol/L,
     albumin 10–60 g/L) catch values entered in mg/dL or g/dL.
 
     >>> corrected_calcium(calcium_mmol_l=2.5, albumin_g_l=30).corrected_mmol_l
@@ -1335,9 +1366,9 @@ def corrected_calcium(*, calcium_mmol_l: object = _MISSING, albumin_g_l: object 
     adjustment = Decimal("0.02") * (40 - _dec(albumin))
     corrected = round_half_up(_dec(calcium) + adjustment)
     category = ("hypocalcaemia" if corrected < 2.2 else "normal" if corrected <= 2.6
-                else "hypercalcaemia" if corrected < 3.5 else "severe_hypercalcaemia")
+                else "hypercalcaemia" if corrected <= 3.5 else "severe_hypercalcaemia")
     explanation = (f"Corrected calcium = {calcium:g} + 0.02 × (40 − {albumin:g}) = {corrected:.2f} mmol/L: "
-                   f"{category.replace('_', ' ')} (teaching thresholds: normal 2.2–2.6, severe ≥ 3.5)")
+                   f"{category.replace('_', ' ')} (teaching thresholds: normal 2.2–2.6, severe above 3.5)")
     return CorrectedCalciumResult(corrected_mmol_l=corrected, category=category,
                                   components={"measured_mmol_l": calcium,
                                               "albumin_adjustment_mmol_l": round_half_up(adjustment)},

@@ -7,8 +7,11 @@ Public API
   segment and vertebral range, and explain every step in plain words (contradictions are reported, not hidden).
 * :func:`segment_to_vertebrae` — the vertebral body behind a cord segment (approximate).
 * :func:`triage` — the sourced decision table of ``course/data/presentation.yaml`` (NICE NG234-based).
-* Figures: :func:`dermatome_figure`, :func:`segment_figure` (each returns ``(fig, alt)``).
-* Interactives: :class:`LocalisationApp` (body map), :class:`TriageApp` (sorting patients by urgency).
+* :func:`bedside_vertebra` — the classic bedside rule, which disagrees with the cadaver table by about a level.
+
+This module is pure clinical logic: it imports neither ipywidgets nor matplotlib (``tests/test_pure_logic.py``).
+The figures and the interactives (:class:`~course.presentation_apps.LocalisationApp`,
+:class:`~course.presentation_apps.TriageApp`) live in :mod:`course.presentation_apps`.
 
 Educational use only — not for clinical decisions.
 """
@@ -19,14 +22,13 @@ import html
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-import ipywidgets as W
-import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.patches import Circle, Ellipse, Polygon, Rectangle
-
 from course import datasets
-from course.plotting import PALETTE, Backdrop, new_figure, render_bitmap
-from course.widgets import FigureApp, Rendered
+from course.references import cite_text as _cite_text
+from course.references import sources_line
+
+#: Okabe–Ito vermillion (the same value as ``course.plotting.PALETTE["vermillion"]``), kept here so this
+#: module stays free of matplotlib.
+_ALERT = "#D55E00"
 
 SEGMENTS: tuple[str, ...] = tuple(
     [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)]
@@ -176,12 +178,12 @@ class Localisation:
         out = f"<p><b>Conclusion:</b> {html.escape(self.summary)}</p><p><b>Reasoning</b></p><ol>{steps}</ol>"
         if self.conflicts:
             items = "".join(f"<li>{html.escape(c)}</li>" for c in self.conflicts)
-            out += (f"<div role='alert' style='border-left:4px solid {PALETTE['vermillion']};padding:4px 8px'>"
+            out += (f"<div role='alert' style='border-left:4px solid {_ALERT};padding:4px 8px'>"
                     f"<b>⚠ Findings that do not fit a single lesion</b><ul>{items}</ul></div>")
         out += ("<p style='font-size:smaller'>Segment-to-vertebra offsets are approximate (cadaver data for T3–T12; "
                 "textbook approximation elsewhere) and a sensory level can sit several segments below the lesion — "
-                "which is one reason suspected compression needs MRI of the whole spine. Sources: "
-                + ", ".join(self.source) + ".</p>")
+                "which is one reason suspected compression needs MRI of the whole spine. "
+                + html.escape(sources_line(self.source)) + "</p>")
         return out
 
 
@@ -471,12 +473,22 @@ def localise(
 # ----------------------------------------------------------------------------------------------
 # Triage
 # ----------------------------------------------------------------------------------------------
-CATEGORIES = ("emergency", "urgent", "routine")
+CATEGORIES = ("emergency", "cauda_equina", "urgent", "routine")
 CATEGORY_LABELS = {
-    "emergency": "Within 24 hours — whole-spine MRI + dexamethasone",
-    "urgent": "Within a week — whole-spine MRI",
-    "routine": "Routine",
+    "emergency": "MSCC emergency — coordinator now, MRI within 24 hours",
+    "cauda_equina": "Cauda equina pathway (no cancer) — emergency MRI, no steroid",
+    "urgent": "Spinal metastases pain — advice within 24 hours, MRI within a week",
+    "routine": "Not urgent — routine care with safety-netting",
 }
+#: Short names for the sorting board.
+CATEGORY_SHORT = {"emergency": "MSCC now", "cauda_equina": "Cauda equina", "urgent": "Within a week",
+                  "routine": "Routine"}
+PATHWAYS = ("mscc", "ces", "none")
+#: Features that place a person on the MSCC pathway (past, current or suspected cancer).
+CANCER_FEATURES = ("cancer_history", "suspected_cancer", "lymphoma_suspected")
+#: Neurological symptoms and signs (NICE's list, addendum A.4).
+NEURO_FEATURES = ("radicular_pain", "bilateral_radicular_pain", "limb_weakness", "walking_difficulty",
+                  "sensory_change", "sphincter_dysfunction", "saddle_anaesthesia")
 
 
 @dataclass(frozen=True)
@@ -486,12 +498,20 @@ class TriageResult:
     category: str
     rule_id: str
     label: str
+    pathway: str
+    coordinator: str
     mri: str
     steroids: str
+    dexamethasone: bool
     other: str
     reasons: tuple[str, ...]
-    unverified: tuple[str, ...]
+    footnotes: tuple[str, ...]
     source: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        """The actions in one paragraph of plain text."""
+        return f"{self.label}. {self.coordinator}. {self.mri}. {self.steroids}. {self.other}"
 
 
 def features() -> dict[str, str]:
@@ -499,32 +519,54 @@ def features() -> dict[str, str]:
     return dict(_data()["features"])
 
 
+def rules() -> list[dict[str, Any]]:
+    """The decision-table rows, in the order they are checked."""
+    return sorted(_data()["triage_rules"], key=lambda r: r["rank"])
+
+
+def _matches(rule: Mapping[str, Any], chosen: set[str]) -> list[str] | None:
+    """The features that make ``rule`` apply, or ``None`` when it does not."""
+    hits = [f for f in rule.get("when_any", []) if f in chosen]
+    if rule.get("when_any") and not hits:
+        return None
+    if not set(rule.get("requires_all", [])) <= chosen:
+        return None
+    if rule.get("requires_any") and not set(rule["requires_any"]) & chosen:
+        return None
+    if set(rule.get("excludes_any", [])) & chosen:
+        return None
+    return hits
+
+
 def triage(present: Iterable[str]) -> TriageResult:
     """Apply the decision table of ``presentation.yaml`` to the set of ``present`` features.
+
+    The MSCC pathway (and dexamethasone) is for people with past, current or suspected cancer; without
+    cancer, neurological features lead to the cauda equina / spinal pathway and never to a steroid.
 
     Raises:
         ValueError: for a feature outside the vocabulary, listing the accepted ids.
     """
+    if isinstance(present, str):
+        raise ValueError(f"present: give a list of feature ids, not the string {present!r}; "
+                         f"accepted: {sorted(features())}")
     vocab = features()
     chosen = set()
     for f in present:
         if f not in vocab:
             raise ValueError(f"present: {f!r} is not a triage feature; accepted: {sorted(vocab)}")
         chosen.add(f)
-    for rule in sorted(_data()["triage_rules"], key=lambda r: r["rank"]):
-        hits = [f for f in rule.get("when_any", []) if f in chosen]
-        if rule.get("when_any") and not hits:
+    for rule in rules():
+        hits = _matches(rule, chosen)
+        if hits is None:
             continue
-        if not set(rule.get("requires_all", [])) <= chosen:
-            continue
-        if rule.get("requires_any") and not set(rule["requires_any"]) & chosen:
-            continue
-        if hits:
-            reasons = tuple(f"{vocab[h]}" for h in hits)
-        else:
-            reasons = ("no feature suggesting spinal metastasis or cord compression",)
-        return TriageResult(rule["category"], rule["id"], rule["label"], rule["mri"], rule["steroids"],
-                            rule["other"], reasons, tuple(rule.get("unverified_parts", [])), tuple(rule["source"]))
+        reasons = tuple(vocab[h] for h in hits) or ("no feature suggesting spinal metastasis or cord compression",)
+        context = [vocab[f] for f in CANCER_FEATURES if f in chosen]
+        if rule["pathway"] != "none" or rule.get("excludes_any"):
+            reasons += tuple(context) if context else ("no known or suspected cancer",)
+        return TriageResult(rule["category"], rule["id"], rule["label"], rule["pathway"], rule["coordinator"],
+                            rule["mri"], rule["steroids"], bool(rule["dexamethasone"]), rule["other"], reasons,
+                            tuple(rule.get("footnotes", [])), tuple(rule["source"]))
     raise AssertionError("the decision table has no default row")  # pragma: no cover
 
 
@@ -533,143 +575,116 @@ def vignettes() -> list[dict[str, Any]]:
     return list(_data()["vignettes"])
 
 
-_CG75_NOTE = "*(unverified: recalled from NICE CG75, not re-read in NG234)*"
+# ----------------------------------------------------------------------------------------------
+# Citations in text (author–year) and Markdown for the notebook
+# ----------------------------------------------------------------------------------------------
+def cite_text(keys: Iterable[str]) -> str:
+    """Author–year citations in text, e.g. ``(NICE, 2023; GIRFT, 2023)`` (:func:`course.references.cite_text`)."""
+    return _cite_text(list(keys))
+
+
+_M_NOTE = "*(background knowledge, not checked against the guideline text)*"
 
 
 def pain_patterns_markdown() -> str:
-    """The pain patterns as a Markdown list, each with its teaching point, sources and verification flag."""
+    """The pain patterns as a Markdown list, each with its teaching point and sources."""
     return "\n".join(
         f"- **{p['name']}** — {p['description']} *{p['teaching']}*"
-        + ("" if p.get("verified", True) else f" {_CG75_NOTE}")
-        + f" [{', '.join(p['source'])}]"
+        + ("" if p.get("verified", True) else f" {_M_NOTE}")
+        + f" {cite_text(p['source'])}"
         for p in _data()["pain_patterns"])
 
 
 def regional_pictures_markdown() -> str:
     """The cervical, thoracic and lumbar pictures as a Markdown list with sources."""
     return "\n".join(
-        f"- **{r['region'].capitalize()}**: " + "; ".join(r["features"]) + f". {r['extra']} [{', '.join(r['source'])}]"
+        f"- **{r['region'].capitalize()}**: " + "; ".join(r["features"]) + f". {r['extra']} {cite_text(r['source'])}"
         for r in _data()["by_region"])
 
 
 def red_flags_markdown() -> str:
-    """The red flags as a Markdown list; wording not re-read in NG234 is marked."""
+    """The red flags as a Markdown list (NICE's list of features suggesting spinal metastases or MSCC)."""
     return "\n".join(
-        f"- {f['text']}" + ("" if f.get("verified", True) else " *(wording from NICE CG75, not re-read in NG234)*")
+        f"- {f['text']}" + ("" if f.get("verified", True) else f" {_M_NOTE}") + f" {cite_text(f['source'])}"
         for f in _data()["red_flags"])
 
 
 def decision_table_markdown() -> str:
-    """The decision table as Markdown, with verified and unverified parts marked."""
-    rows = ["| Order | If… | Category | MRI | Steroids | Not verified in the guideline text |", "|---|---|---|---|---|---|"]
+    """The decision table as Markdown: condition, pathway, who to call, MRI and steroids, with footnotes."""
+    rows = ["| Order | If… | Category | Call | MRI | Steroids |", "|---|---|---|---|---|---|"]
     vocab = features()
-    for r in sorted(_data()["triage_rules"], key=lambda r: r["rank"]):
+    notes: list[str] = []
+    for r in rules():
         cond = " or ".join(vocab[f].lower() for f in r.get("when_any", [])) or "none of the above"
         if r.get("requires_all"):
             cond += " — and " + " and ".join(vocab[f].lower() for f in r["requires_all"])
         if r.get("requires_any"):
             cond += " — in someone with " + " or ".join(vocab[f].lower() for f in r["requires_any"])
-        unv = "; ".join(r.get("unverified_parts", [])) or "—"
-        rows.append(f"| {r['rank']} | {cond} | **{CATEGORY_LABELS[r['category']]}** | {r['mri']} | {r['steroids']} | "
-                    f"{unv} |")
-    return "\n".join(rows) + f"\n\n*{_data()['disclaimer']}* Sources: nice_ng234, nice_qs56, nice_cg75."
+        if r.get("excludes_any"):
+            cond += " — with no known or suspected cancer"
+        steroids = r["steroids"]
+        for fn in r.get("footnotes", []):
+            notes.append(fn)
+            steroids += f" [{len(notes)}]"
+        rows.append(f"| {r['rank']} | {cond} | **{CATEGORY_LABELS[r['category']]}** | {r['coordinator']} | "
+                    f"{r['mri']} | {steroids} |")
+    keys: list[str] = []
+    for r in rules():
+        keys += [k for k in r["source"] if k not in keys]
+    out = "\n".join(rows)
+    if notes:
+        out += "\n\n" + "  \n".join(f"[{i}] {n}" for i, n in enumerate(notes, 1))
+    return out + f"\n\n*{_data()['disclaimer']}* Sources: {cite_text(keys)[1:-1]}."
+
+
+def vignettes_markdown() -> str:
+    """Every triage vignette with the decision table's answer and its lesson (for after the exercise)."""
+    out = []
+    for i, v in enumerate(vignettes(), 1):
+        r = triage(v["features"])
+        steroid = "dexamethasone 16 mg" if r.dexamethasone else "no dexamethasone"
+        out.append(f"{i}. {v['text']} → **{CATEGORY_LABELS[r.category]}**; {steroid}. {v['lesson']} "
+                   f"{cite_text(v['source'])}")
+    return "\n".join(out)
 
 
 # ----------------------------------------------------------------------------------------------
-# Body map drawing
+# Two rules for where a cord segment lies (a disagreement between sources)
 # ----------------------------------------------------------------------------------------------
-#: Where each dermatome landmark is drawn on the front-view body map (x, y in map units; figure-left arm/leg).
-DERMATOME_XY = {
-    "C4": (4.1, 16.7), "C5": (2.75, 15.0), "C6": (1.35, 9.7), "C7": (1.65, 9.05), "C8": (2.05, 9.45),
-    "T1": (2.45, 12.2), "T4": (4.3, 15.0), "T6": (5.0, 14.0), "T10": (5.0, 11.8), "T12": (4.3, 9.7),
-    "L3": (4.55, 5.2), "L4": (4.3, 2.0), "L5": (4.15, 0.55), "S1": (3.55, 0.55), "S3": (5.0, 8.75),
-}
-#: Where each key muscle is drawn (figure-right arm/leg).
-MYOTOME_XY = {
-    "C5": (7.2, 14.0), "C6": (8.0, 11.2), "C7": (7.55, 14.8), "C8": (8.35, 9.7), "T1": (7.9, 9.35),
-    "L2": (5.8, 8.3), "L3": (5.75, 6.6), "L4": (5.95, 2.6), "L5": (6.15, 0.6), "S1": (6.55, 2.0),
-}
-REFLEX_XY = {"biceps": (2.75, 13.3), "brachioradialis": (2.2, 11.3), "triceps": (3.15, 14.2), "patellar": (4.2, 5.0),
-             "achilles": (4.05, 1.2), "plantar": (3.9, 0.1)}
-TRUNK_Y = {"C4": 16.6, "T4": 15.0, "T6": 14.0, "T10": 11.8, "T12": 9.7}
+def bedside_vertebra(segment: str) -> str:
+    """The vertebra given by the classic bedside rule for ``segment`` (C2–T12; an approximation).
+
+    The bedside rule counts spinous processes: add 1 in the neck (the C*n* spine overlies segment C*n*+1),
+    2 in the upper thoracic spine and 3 in the lower thoracic spine. Cadaver measurements of the vertebral
+    bodies (:func:`segment_to_vertebrae`) give about two levels for T3–T12; the two rules disagree by about
+    one level in the lower thoracic spine, and the course accepts either.
+
+    Raises:
+        ValueError: for a segment outside C2–T12, listing the accepted segments.
+    """
+    seg = SEGMENTS[_seg(segment, "segment")]
+    accepted = [s for s in SEGMENTS if s[0] in "CT" and s not in ("C1",)]
+    if seg not in accepted:
+        raise ValueError(f"segment: the bedside rule covers {accepted[0]}–{accepted[-1]}, not {segment!r}; "
+                         f"accepted: {accepted}")
+    for row in _data()["bedside_rule"]:
+        if seg in row["segments"]:
+            names = _vertebra_names()
+            pos = names.index("T1") if seg == "C8" else names.index(seg)
+            return names[pos + row["offset"]]
+    raise ValueError(f"segment: {segment!r} has no bedside mapping")  # pragma: no cover
 
 
-def _draw_body(ax: Any, labels: bool) -> None:
-    skin, edge = "#F2E6D8", PALETTE["black"]
-    ax.set_xlim(0, 10)
-    ax.set_ylim(-0.6, 20.2)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    ax.add_patch(Circle((5, 18.7), 1.1, facecolor=skin, edgecolor=edge, lw=0.8))
-    ax.add_patch(Polygon([[4.4, 17.6], [5.6, 17.6], [5.6, 17.0], [4.4, 17.0]], facecolor=skin, edgecolor=edge, lw=0.8))
-    ax.add_patch(Polygon([[3.1, 17.0], [6.9, 17.0], [6.5, 9.2], [3.5, 9.2]], facecolor=skin, edgecolor=edge, lw=0.8))
-    for sx in (-1, 1):
-        x0 = 5 + sx * 1.85
-        ax.add_patch(Polygon([[x0, 16.9], [x0 + sx * 0.75, 16.6], [5 + sx * 3.4, 9.6], [5 + sx * 2.9, 9.4]],
-                             facecolor=skin, edgecolor=edge, lw=0.8))
-        ax.add_patch(Ellipse((5 + sx * 3.45, 9.2), 0.9, 1.2, facecolor=skin, edgecolor=edge, lw=0.8))
-        ax.add_patch(Polygon([[5 + sx * 0.1, 9.2], [5 + sx * 1.5, 9.2], [5 + sx * 1.2, 0.9], [5 + sx * 0.5, 0.9]],
-                             facecolor=skin, edgecolor=edge, lw=0.8))
-        ax.add_patch(Ellipse((5 + sx * 1.1, 0.5), 1.4, 0.6, facecolor=skin, edgecolor=edge, lw=0.8))
-    ax.text(0.1, 19.8, "Dermatomes (circles)\nreflexes (triangles)", fontsize=6.5, va="top")
-    ax.text(9.9, 19.8, "Key muscles\n(squares)", fontsize=6.5, va="top", ha="right")
-    if labels:
-        for seg, (x, y) in DERMATOME_XY.items():
-            ax.text(x - 0.35, y, seg, fontsize=6, ha="right", va="center")
-        for seg, (x, y) in MYOTOME_XY.items():
-            ax.text(x + 0.3, y, seg, fontsize=6, ha="left", va="center")
-
-
-def dermatome_figure() -> tuple[Figure, str]:
-    """A front-view body map with the dermatome landmarks and key muscles used in this course."""
-    fig = new_figure(4.4, 6.0, layout=None)
-    ax = fig.add_axes((0.0, 0.0, 1.0, 0.93))
-    _draw_body(ax, labels=True)
-    ax.scatter(*zip(*DERMATOME_XY.values()), s=40, facecolor="white", edgecolor=PALETTE["black"], zorder=3)
-    ax.scatter(*zip(*MYOTOME_XY.values()), s=36, marker="s", facecolor="white", edgecolor=PALETTE["blue"], zorder=3)
-    for seg, y in TRUNK_Y.items():
-        ax.plot([3.3, 6.7], [y, y], color=PALETTE["grey"], lw=0.6, linestyle=":")
-    fig.suptitle("Dermatome landmarks and key muscles", fontsize=10)
-    derm = "; ".join(f"{d['level']} {d['landmark']}" for d in datasets.dermatomes())
-    myo = "; ".join(f"{m['level']} {m['muscle']}" for m in datasets.myotomes())
-    alt = ("Front view of a standing body. Circles on the left arm, trunk and left leg mark dermatome landmarks: "
-           + derm + ". Squares on the right arm and leg mark key muscles: " + myo + ".")
-    return fig, alt
-
-
-def segment_figure() -> tuple[Figure, str]:
-    """Cord segments beside the vertebrae: the cord is shorter, so segments lie higher than their vertebra."""
-    fig = new_figure(6.0, 4.2, layout=None)
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.88))
-    names = _vertebra_names()[: _vertebra_names().index("S1") + 1]
-    ax.set_xlim(-0.6, len(names) - 0.4)
-    ax.set_ylim(-0.2, 3.4)
-    ax.set_axis_off()
-    for i, n in enumerate(names):
-        ax.add_patch(Rectangle((i - 0.4, 2.2), 0.8, 0.7, facecolor="#E8E3D3", edgecolor=PALETTE["black"], lw=0.5))
-        if i % 2 == 0 or n in ("C7", "T12", "L1"):
-            ax.text(i, 3.05, n, ha="center", fontsize=6, rotation=90, va="bottom")
-    ax.text(-0.5, 2.55, "vertebrae", fontsize=7, ha="right", va="center", rotation=90)
-    shown = ["C4", "C8", "T4", "T8", "T10", "T12", "L3", "S3"]
-    pos = {n: i for i, n in enumerate(names)}
-    for k, seg in enumerate(shown):
-        top, bottom = segment_to_vertebrae(seg)
-        x = (pos[top] + pos[bottom]) / 2
-        y = 1.1 if k % 2 else 0.55
-        ax.plot([x, x], [y + 0.2, 2.2], color=PALETTE["blue"], lw=0.8)
-        ax.text(x, y, f"{seg} segment\n≈ {_span(top, bottom)}", fontsize=6.5, ha="center", va="center",
-                bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor=PALETTE["blue"], lw=0.6))
-    ax.plot([0, pos["L1"] + 0.5], [1.95, 1.95], color=PALETTE["black"], lw=2.5)
-    ax.text(pos["L1"] + 0.7, 1.95, "conus ≈ L1–L2", fontsize=7, va="center")
-    fig.suptitle("Cord segments lie higher than the vertebrae of the same number (approximate)", fontsize=9)
-    alt = ("A row of vertebrae from C1 to S1 with the spinal cord drawn below it, ending near L1–L2. Labels show "
-           "where selected cord segments lie: " + "; ".join(f"{s} segment behind about {_span(*segment_to_vertebrae(s))}"
-                                                           for s in shown) + ".")
-    return fig, alt
+def segment_rules_markdown(segments: Sequence[str] = ("C6", "T4", "T8", "T10", "T12")) -> str:
+    """A table of the two rules side by side (cadaver bodies vs the bedside spinous-process rule)."""
+    rows = ["| Cord segment | Cadaver study (vertebral body) | Bedside rule (spinous process) |", "|---|---|---|"]
+    for s in segments:
+        rows.append(f"| {s} | {_span(*segment_to_vertebrae(s))} | {bedside_vertebra(s)} |")
+    return "\n".join(rows)
 
 
 # ----------------------------------------------------------------------------------------------
-# Interactives
+# Textbook patterns for the body map (data; the interactive is in course.presentation_apps)
 # ----------------------------------------------------------------------------------------------
 PRESETS: dict[str, dict[str, Any]] = {
     "Thoracic cord: T10 level, brisk legs": dict(
@@ -692,263 +707,3 @@ PRESETS: dict[str, dict[str, Any]] = {
         sensory_level=None, numb_dermatomes=(), weak_myotomes=(), biceps="normal", brachioradialis="normal",
         triceps="normal", patellar="normal", achilles="normal", plantar="flexor", saddle=False, sphincter="normal"),
 }
-
-
-class LocalisationApp(FigureApp):
-    """Body map: set the examination findings; the course infers the lesion and explains why."""
-
-    figsize = (6.0, 5.0)
-    title = "Body map — set the findings, read the localisation"
-    clear_each_update = False
-    _body_rect = (0.0, 0.0, 0.62, 0.92)
-    _col_rect = (0.66, 0.03, 0.32, 0.87)
-
-    def build_controls(self) -> dict[str, W.Widget]:
-        derm = [("none", None)] + [(f"{d['level']} — {d['landmark'][:28]}", d["level"]) for d in datasets.dermatomes()]
-        reflex = list(REFLEX_VALUES)
-        small = W.Layout(width="15em")
-        return {
-            "sensory_level": W.Dropdown(options=derm, value=None, description="Sensory level", layout=W.Layout(width="22em")),
-            "numb_dermatomes": W.SelectMultiple(options=[d["level"] for d in datasets.dermatomes()], value=(),
-                                                description="Patchy numb", rows=4, layout=W.Layout(width="12em")),
-            "weak_myotomes": W.SelectMultiple(options=[(f"{m['level']} {m['muscle'][:22]}", m["level"])
-                                                       for m in datasets.myotomes()], value=(),
-                                              description="Weak", rows=4, layout=W.Layout(width="22em")),
-            "biceps": W.Dropdown(options=reflex, value="normal", description="Biceps", layout=small),
-            "brachioradialis": W.Dropdown(options=reflex, value="normal", description="Supinator", layout=small),
-            "triceps": W.Dropdown(options=reflex, value="normal", description="Triceps", layout=small),
-            "patellar": W.Dropdown(options=reflex, value="normal", description="Knee", layout=small),
-            "achilles": W.Dropdown(options=reflex, value="normal", description="Ankle", layout=small),
-            "plantar": W.Dropdown(options=list(PLANTAR_VALUES), value="flexor", description="Plantar", layout=small),
-            "saddle": W.Checkbox(value=False, description="Saddle anaesthesia", indent=False),
-            "sphincter": W.Dropdown(options=list(SPHINCTER_VALUES), value="normal", description="Sphincter",
-                                    layout=small),
-        }
-
-    def setup(self, fig: Figure) -> None:
-        self.preset = W.Dropdown(options=["(choose a textbook pattern)"] + list(PRESETS),
-                                 value="(choose a textbook pattern)", description="Preset",
-                                 layout=W.Layout(width="30em"))
-        self.preset.observe(lambda ch: self.load_preset(ch["new"]) if ch["new"] in PRESETS else None, names="value")
-        names = _vertebra_names()[: _vertebra_names().index("S2") + 1]
-        self._vnames = names
-
-        def draw_column(ax: Any) -> None:
-            ax.set_xlim(-1.6, 2.6)
-            ax.set_ylim(len(names) + 0.2, -1.0)
-            ax.set_axis_off()
-            for i, n in enumerate(names):
-                ax.add_patch(Rectangle((-0.45, i - 0.4), 0.9, 0.8, facecolor="#E8E3D3", edgecolor=PALETTE["black"],
-                                       lw=0.5))
-                if i % 2 == 0 or n in ("C7", "T12", "L1"):
-                    ax.text(-0.6, i, n, fontsize=6, ha="right", va="center")
-            c = names.index("L1") + 0.5
-            ax.plot([0.75, 0.75], [-0.5, c], color=PALETTE["black"], lw=2)
-            for dx in (-0.1, 0.0, 0.1):
-                ax.plot([0.75, 0.75 + dx], [c, len(names) - 0.5], color=PALETTE["black"], lw=0.5)
-            ax.text(0.95, c, "conus", fontsize=6, va="center")
-            ax.text(0.0, -0.9, "Vertebrae", fontsize=7, ha="center")
-
-        def draw_static(bg: Figure) -> None:
-            _draw_body(bg.add_axes(self._body_rect), labels=True)
-            draw_column(bg.add_axes(self._col_rect))
-
-        fig.add_artist(Backdrop(render_bitmap(draw_static, self.figsize)))
-        body = fig.add_axes(self._body_rect)
-        body.set_xlim(0, 10)
-        body.set_ylim(-0.6, 20.2)
-        body.set_aspect("equal")
-        body.set_axis_off()
-        body.patch.set_alpha(0)
-        col = fig.add_axes(self._col_rect)
-        col.set_xlim(-1.6, 2.6)
-        col.set_ylim(len(names) + 0.2, -1.0)
-        col.set_axis_off()
-        col.patch.set_alpha(0)
-        self._derm_keys = list(DERMATOME_XY)
-        self._myo_keys = list(MYOTOME_XY)
-        self._refl_keys = list(REFLEX_XY)
-        self._derm = body.scatter(*zip(*DERMATOME_XY.values()), s=42, facecolor="white", edgecolor=PALETTE["black"],
-                                  zorder=3)
-        self._myo = body.scatter(*zip(*MYOTOME_XY.values()), s=38, marker="s", facecolor="white",
-                                 edgecolor=PALETTE["blue"], zorder=3)
-        self._brisk = body.scatter([], [], s=50, marker="^", facecolor=PALETTE["orange"], edgecolor=PALETTE["black"],
-                                   zorder=4)
-        self._lost = body.scatter([], [], s=50, marker="v", facecolor=PALETTE["sky_blue"], edgecolor=PALETTE["black"],
-                                  zorder=4)
-        (self._level_line,) = body.plot([3.2, 6.8], [0, 0], color=PALETTE["vermillion"], lw=2.0, linestyle="--")
-        self._saddle = Ellipse((5.0, 8.7), 1.6, 0.9, facecolor=PALETTE["vermillion"], alpha=0.6, hatch="xx",
-                               edgecolor=PALETTE["black"], zorder=2)
-        body.add_patch(self._saddle)
-        self._band = Rectangle((-0.55, 0), 1.1, 1, facecolor=PALETTE["vermillion"], alpha=0.45, hatch="///",
-                               edgecolor=PALETTE["black"], lw=1.2)
-        col.add_patch(self._band)
-        self._title = fig.text(0.01, 0.97, "", fontsize=9, fontweight="bold", va="top")
-
-    def load_preset(self, name: str) -> None:
-        """Set every control to a textbook pattern (see :data:`PRESETS`)."""
-        if name not in PRESETS:
-            raise ValueError(f"name: {name!r}; accepted: {list(PRESETS)}")
-        self.set(**PRESETS[name])
-
-    def control_box(self) -> W.Widget:
-        return W.VBox([self.preset, super().control_box()])
-
-    def render(self, fig: Figure, sensory_level: str | None = None, numb_dermatomes: Sequence[str] = (),
-               weak_myotomes: Sequence[str] = (), biceps: str = "normal", brachioradialis: str = "normal",
-               triceps: str = "normal", patellar: str = "normal", achilles: str = "normal", plantar: str = "flexor",
-               saddle: bool = False, sphincter: str = "normal") -> Rendered:
-        reflexes = dict(biceps=biceps, brachioradialis=brachioradialis, triceps=triceps, patellar=patellar,
-                        achilles=achilles, plantar=plantar)
-        result = localise(sensory_level=sensory_level, numb_dermatomes=numb_dermatomes, weak_myotomes=weak_myotomes,
-                          reflexes=reflexes, saddle_anaesthesia=saddle, sphincter=sphincter)
-        numb_fill = PALETTE["vermillion"]
-        s_idx = None if sensory_level is None else SEGMENTS.index(sensory_level)
-        colours = []
-        for seg in self._derm_keys:
-            i = SEGMENTS.index(seg)
-            numb = seg in numb_dermatomes or (s_idx is not None and i >= s_idx) or (saddle and seg == "S3")
-            colours.append(numb_fill if numb else "white")
-        self._derm.set_facecolor(colours)
-        self._myo.set_facecolor([PALETTE["blue"] if m in weak_myotomes else "white" for m in self._myo_keys])
-        brisk = [REFLEX_XY[k] for k, v in reflexes.items() if v in ("brisk", "extensor")]
-        lost = [REFLEX_XY[k] for k, v in reflexes.items() if v in ("reduced", "absent")]
-        self._brisk.set_offsets(np.array(brisk).reshape(-1, 2))
-        self._lost.set_offsets(np.array(lost).reshape(-1, 2))
-        if sensory_level in TRUNK_Y:
-            self._level_line.set_ydata([TRUNK_Y[sensory_level]] * 2)
-            self._level_line.set_visible(True)
-        else:
-            self._level_line.set_visible(False)
-        self._saddle.set_visible(bool(saddle))
-        band = self._vertebral_band(result)
-        if band is None:
-            self._band.set_visible(False)
-        else:
-            self._band.set_visible(True)
-            self._band.set_bounds(-0.55, band[0] - 0.45, 1.1, band[1] - band[0] + 0.9)
-        flag = "  ⚠ findings conflict" if result.conflicts else ""
-        self._title.set_text(f"{result.label.capitalize()}"
-                             + (f" — vertebrae ≈ {result.vertebrae}" if result.vertebrae and band else "") + flag)
-        self.state.update(result=result, syndrome=result.syndrome, vertebrae=result.vertebrae,
-                          consistent=result.consistent)
-        findings = "; ".join(result.findings) or "no abnormal findings"
-        alt = (f"Body map with the findings marked ({findings}) and a vertebral column beside it"
-               + (f" with vertebrae {result.vertebrae} shaded" if band else "") + f". Conclusion: {result.summary}")
-        return Rendered(alt=alt, html=result.to_html())
-
-    def _vertebral_band(self, result: Localisation) -> tuple[int, int] | None:
-        names = self._vnames
-        v = result.vertebrae
-        if result.syndrome == "none" or not v or v == "several":
-            return None
-        if v == "L2–sacrum":
-            return names.index("L2"), len(names) - 1
-        if "foramen" in v or "foramina" in v:
-            if v.startswith("sacral"):
-                return len(names) - 1, len(names) - 1
-            parts = v.split(" foramen")[0].split("–")
-            a = parts[0] if parts[0] in names else "C1"
-            b = parts[-1] if parts[-1] in names else a
-            return names.index(a), names.index(b)
-        a, _, b = v.partition("–")
-        b = b or a
-        if a in names and b in names:
-            return names.index(a), names.index(b)
-        return None
-
-
-class TriageApp(FigureApp):
-    """Sort the patients by urgency; the board marks each choice against the decision table."""
-
-    figsize = (6.8, 4.0)
-    title = "Triage — who needs whole-spine MRI within 24 hours and steroids?"
-    clear_each_update = False
-    _rect = (0.0, 0.0, 1.0, 0.9)
-
-    def build_controls(self) -> dict[str, W.Widget]:
-        opts = [("— choose —", None)] + [(CATEGORY_LABELS[c].split(" — ")[0], c) for c in CATEGORIES]
-        controls: dict[str, W.Widget] = {}
-        for i, v in enumerate(vignettes(), 1):
-            controls[v["id"]] = W.Dropdown(options=opts, value=None, description=f"Patient {i}",
-                                           layout=W.Layout(width="18em"))
-        controls["show_answers"] = W.Checkbox(value=False, description="Show the decision table's answers",
-                                              indent=False)
-        return controls
-
-    @property
-    def ui(self) -> W.Widget:
-        cards = "".join(f"<li><b>Patient {i}.</b> {html.escape(v['text'])}</li>" for i, v in enumerate(vignettes(), 1))
-        return W.VBox([W.HTML(f"<b>{self.title}</b><ol style='list-style:none;padding-left:0'>{cards}</ol>"),
-                       self.control_box(), self.figure, self.explanation])
-
-    def setup(self, fig: Figure) -> None:
-        self._vig = vignettes()
-        self._answers = {v["id"]: triage(v["features"]) for v in self._vig}
-        n = len(self._vig)
-        xs = {c: 1.6 + 1.55 * k for k, c in enumerate(CATEGORIES)}
-        self._xs = xs
-
-        def draw(ax: Any) -> None:
-            ax.set_xlim(0, 7.0)
-            ax.set_ylim(n + 0.2, -1.2)
-            ax.set_axis_off()
-            headers = {"emergency": "Within 24 h\nMRI + steroids", "urgent": "MRI within\na week", "routine": "Routine"}
-            for c, x in xs.items():
-                ax.add_patch(Rectangle((x - 0.7, -0.5), 1.4, n, facecolor="#F4F4F4", edgecolor=PALETTE["grey"], lw=0.5))
-                ax.text(x, -0.65, headers[c], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
-            for i in range(n):
-                ax.text(0.1, i, f"Patient {i + 1}", va="center", fontsize=7.5)
-            ax.text(6.25, -0.65, "Check", ha="center", va="bottom", fontsize=7.5, fontweight="bold")
-
-        fig.add_artist(Backdrop(render_bitmap(lambda bg: draw(bg.add_axes(self._rect)), self.figsize)))
-        ax = fig.add_axes(self._rect)
-        ax.set_xlim(0, 7.0)
-        ax.set_ylim(n + 0.2, -1.2)
-        ax.set_axis_off()
-        ax.patch.set_alpha(0)
-        self._chosen = ax.scatter([], [], s=90, marker="o", facecolor=PALETTE["blue"], edgecolor=PALETTE["black"],
-                                  zorder=3)
-        self._correct = ax.scatter([], [], s=260, marker="o", facecolor="none", edgecolor=PALETTE["bluish_green"],
-                                   linewidth=2.2, zorder=2)
-        self._marks = [ax.text(6.25, i, "", ha="center", va="center", fontsize=9) for i in range(n)]
-        self._title = fig.text(0.01, 0.97, "", fontsize=9, fontweight="bold", va="top")
-
-    def render(self, fig: Figure, show_answers: bool = False, **choices: str | None) -> Rendered:
-        chosen_xy, correct_xy, rows = [], [], []
-        score = answered = 0
-        for i, v in enumerate(self._vig):
-            choice = choices.get(v["id"])
-            answer = self._answers[v["id"]]
-            ok = choice == answer.category
-            if choice is not None:
-                answered += 1
-                score += ok
-                chosen_xy.append((self._xs[choice], i))
-            if show_answers:
-                correct_xy.append((self._xs[answer.category], i))
-            mark = "" if choice is None else ("✔" if ok else "✘")
-            self._marks[i].set_text(mark)
-            self._marks[i].set_color(PALETTE["bluish_green"] if ok else PALETTE["vermillion"])
-            if choice is not None or show_answers:
-                verdict = "" if choice is None else (" ✔ agrees" if ok else " ✘ differs")
-                rows.append(
-                    f"<li><b>Patient {i + 1}</b>{verdict}"
-                    + (f" — your choice: {CATEGORY_LABELS[choice]}" if choice else "")
-                    + (f"<br/>Decision table: <b>{CATEGORY_LABELS[answer.category]}</b> "
-                       f"(rule {answer.rule_id}: {html.escape('; '.join(answer.reasons))}). "
-                       f"MRI: {html.escape(answer.mri)}. Steroids: {html.escape(answer.steroids)}."
-                       if show_answers or (choice is not None and not ok) else "") + "</li>")
-        self._chosen.set_offsets(np.array(chosen_xy).reshape(-1, 2))
-        self._correct.set_offsets(np.array(correct_xy).reshape(-1, 2))
-        self._title.set_text(f"{score} of {answered} sorted as the decision table would ({len(self._vig)} patients)")
-        self.state.update(score=score, answered=answered,
-                          answers={k: a.category for k, a in self._answers.items()})
-        disclaimer = html.escape(_data()["disclaimer"])
-        text = (f"<ol style='list-style:none;padding-left:0'>{''.join(rows)}</ol>" if rows else
-                "<p>Choose a category for each patient.</p>")
-        text += f"<p style='font-size:smaller'>{disclaimer}</p>"
-        alt = (f"Sorting board with three columns — within 24 hours, within a week, routine — and one row per patient. "
-               f"{answered} patients placed, {score} agreeing with the decision table"
-               + ("; green rings show the table's answers." if show_answers else "."))
-        return Rendered(alt=alt, html=text)

@@ -1,14 +1,22 @@
 """Self-check questions with immediate feedback.
 
 Question banks live in ``course/questions/<notebook-stem>.yaml`` (format in docs/CONVENTIONS.md).
-Four kinds of question:
+Six kinds of question:
 
 * ``single``   — one correct option; every option carries its own explanation;
 * ``multiple`` — any number of correct options; the answer must match the set exactly;
 * ``numeric``  — a number within a tolerance, optionally with a unit (``"14.4 Gy"`` or ``14.4``);
-* ``case``     — a short scenario answered in several steps, each itself one of the kinds above.
+* ``case``     — a short scenario answered in several steps, each itself one of the kinds above;
+* ``key_feature`` — a short case, then the few critical decisions ("key features"), each a single- or
+  multiple-answer choice, scored with **partial credit** (a feature earns 0–1; the item scores their sum);
+* ``script_concordance`` — a case, then one or more judgements "if you were thinking of X and then
+  learn Y, X becomes …" on a −2…+2 scale, scored against a **panel's distribution** (aggregate
+  scoring: credit = panel votes for the chosen answer ÷ votes for the modal answer). The key is
+  provisional until a real expert panel has answered (:data:`PROVISIONAL_PANEL`); these items are
+  self-checks only, never graded.
 
-Each question names the learning objective it tests. :class:`SelfCheck` is the widget: native radio
+Each question names the learning objective it tests and its ``level`` (:data:`LEVELS`: recall,
+application or reasoning; defined in docs/CONVENTIONS.md, "Question levels"). :class:`SelfCheck` is the widget: native radio
 buttons, check boxes, a text box and a button, so it is usable by keyboard (Tab, arrows, Space,
 Enter). It can be driven headless: ``sc.answer(value); sc.submit(); sc.feedback.value``.
 
@@ -31,7 +39,39 @@ import yaml
 
 from course.plotting import PALETTE
 
-QUESTION_TYPES = ("single", "multiple", "numeric", "case")
+QUESTION_TYPES = ("single", "multiple", "numeric", "case", "key_feature", "script_concordance")
+
+#: The cognitive level of a self-check item (docs/CONVENTIONS.md, "Question levels").
+LEVELS = ("recall", "application", "reasoning")
+
+#: Whether the loader refuses an item without ``level``. An unknown level is always refused; a
+#: missing one is refused once every bank carries levels (then this becomes True).
+LEVEL_REQUIRED = False
+
+#: The Likert scale of a script-concordance judgement: value → label, per kind of hypothesis.
+SCT_SCALES: dict[str, dict[int, str]] = {
+    "appropriateness": {
+        -2: "much less appropriate (ruled out)",
+        -1: "less appropriate",
+        0: "neither more nor less appropriate",
+        1: "more appropriate",
+        2: "much more appropriate (indicated)",
+    },
+    "likelihood": {
+        -2: "much less likely (ruled out)",
+        -1: "less likely",
+        0: "neither more nor less likely",
+        1: "more likely",
+        2: "much more likely (almost certain)",
+    },
+}
+
+#: Who answered the script-concordance items for now, shown with every such item's feedback.
+PROVISIONAL_PANEL = (
+    "Provisional key. The panel distribution was set by the course's authors, reasoning from the cited "
+    "evidence; it is not yet the answers of practising clinicians. It will be replaced when a real expert "
+    "panel (spinal surgeons, clinical oncologists, palliative-care physicians) has answered these items."
+)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -53,11 +93,18 @@ class Feedback:
     correct: bool
     message: str
     explanation: str = ""
+    #: Partial credit earned and available (key-feature and script-concordance items), else None.
+    score: float | None = None
+    out_of: float | None = None
 
     def to_html(self) -> str:
         """Feedback as HTML: a symbol and a word, never colour alone."""
         colour = PALETTE["bluish_green"] if self.correct else PALETTE["vermillion"]
         mark = "✔ Correct" if self.correct else "✘ Not quite"
+        if self.score is not None and not self.correct:
+            colour = PALETTE["orange"] if self.score > 0 else colour
+            mark = f"◐ Partly right: {_fmt(round(self.score, 2))} of {_fmt(self.out_of or 0)}" if self.score > 0 \
+                else f"✘ Not quite: 0 of {_fmt(self.out_of or 0)}"
         body = f"<div>{render_text(self.message)}</div>" if self.message else ""
         if self.explanation:
             body += f"<div>{render_text(self.explanation)}</div>"
@@ -76,6 +123,7 @@ class Question:
     objective: str = ""
     explanation: str = ""
     source: tuple[str, ...] = ()
+    level: str = ""
 
     kind = "question"
 
@@ -121,6 +169,8 @@ class MultipleChoice(Question):
     """Any number of correct options; the chosen set must match exactly."""
 
     options: tuple[Option, ...] = ()
+    #: In a key feature: the most options a learner may tick (0 = the number of correct options).
+    max_choices: int = 0
     kind = "multiple"
 
     def _index(self, answer: Any) -> int:
@@ -207,6 +257,126 @@ class Case(Question):
         return Feedback(n_ok == len(self.steps), f"{n_ok} of {len(self.steps)} steps correct.", self.explanation)
 
 
+def _answers_in_order(steps: Sequence[Question], answer: Any) -> list[Any]:
+    """``answer`` as a list in step order: from a mapping step id → answer, or a sequence."""
+    if isinstance(answer, dict):
+        return [answer.get(s.id) for s in steps]
+    answers = list(answer or [])
+    return answers + [None] * (len(steps) - len(answers))
+
+
+@dataclass(frozen=True)
+class KeyFeature(Question):
+    """A short case, then its few critical decisions, each scored 0–1 (partial credit).
+
+    A single-answer feature earns 1 when right. A multiple-answer feature earns the share of its
+    correct options that were ticked, and 0 when more options than ``max_choices`` are ticked (so
+    ticking everything earns nothing, the usual key-feature rule).
+    """
+
+    features: tuple[Question, ...] = ()
+    kind = "key_feature"
+
+    def feature_credit(self, feature: Question, answer: Any) -> tuple[float, Feedback]:
+        """Credit (0–1) and feedback of one feature."""
+        fb = feature.check(answer)
+        if isinstance(feature, MultipleChoice):
+            given = () if answer is None else ((answer,) if isinstance(answer, (str, int)) else answer)
+            chosen = {feature._index(a) for a in given}
+            right = {i for i, o in enumerate(feature.options) if o.correct}
+            limit = feature.max_choices or len(right)
+            credit = 0.0 if len(chosen) > limit else len(chosen & right) / len(right)
+            return credit, fb
+        return (1.0 if fb.correct else 0.0), fb
+
+    def check(self, answer: Any) -> Feedback:
+        """``answer`` maps feature id → answer (or is a sequence in feature order)."""
+        answers = _answers_in_order(self.features, answer)
+        credits = [self.feature_credit(f, a)[0] for f, a in zip(self.features, answers)]
+        total = sum(credits)
+        lines = [f"Decision {i + 1}: {_fmt(round(c, 2))} of 1" for i, c in enumerate(credits)]
+        return Feedback(total == len(self.features),
+                        f"{_fmt(round(total, 2))} of {len(self.features)} key decisions. " + "; ".join(lines) + ".",
+                        self.explanation, score=total, out_of=float(len(self.features)))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One script-concordance judgement: a hypothesis, new information, and the panel's votes."""
+
+    id: str
+    hypothesis: str
+    new_information: str
+    panel: dict[int, int]
+    explanation: str
+    scale: str = "appropriateness"
+
+    @property
+    def modal(self) -> int:
+        """The panel's most frequent answer(s)' vote count."""
+        return max(self.panel.values())
+
+    def credit(self, value: int) -> float:
+        """Aggregate scoring: votes for ``value`` ÷ votes for the modal answer."""
+        return self.panel.get(value, 0) / self.modal
+
+    def labels(self) -> dict[int, str]:
+        return SCT_SCALES[self.scale]
+
+
+def likert_value(answer: Any) -> int:
+    """A −2…+2 answer from an int or its label / signed text ("+1", "-2").
+
+    Raises:
+        ValueError: naming ``answer`` and listing the accepted values.
+    """
+    if isinstance(answer, int) and not isinstance(answer, bool) and -2 <= answer <= 2:
+        return answer
+    if isinstance(answer, str):
+        text = answer.strip()
+        for scale in SCT_SCALES.values():
+            for value, label in scale.items():
+                if text == label or text == _signed(value):
+                    return value
+        if re.fullmatch(r"[-+]?[0-2]", text):
+            return int(text)
+    raise ValueError(f"answer: {answer!r} is not accepted; accepted: -2, -1, 0, +1, +2 (or their labels)")
+
+
+def _signed(value: int) -> str:
+    return f"+{value}" if value > 0 else str(value)
+
+
+@dataclass(frozen=True)
+class ScriptConcordance(Question):
+    """A case, then judgements under uncertainty scored against a (provisional) panel."""
+
+    judgements: tuple[Judgement, ...] = ()
+    panel_note: str = PROVISIONAL_PANEL
+    kind = "script_concordance"
+
+    def check(self, answer: Any) -> Feedback:
+        """``answer`` maps judgement id → −2…+2 (or is a sequence in order); None earns 0."""
+        if isinstance(answer, dict):
+            answers = [answer.get(j.id) for j in self.judgements]
+        else:
+            answers = list(answer or []) + [None] * len(self.judgements)
+        lines, total = [], 0.0
+        for i, (j, a) in enumerate(zip(self.judgements, answers)):
+            if a is None:
+                lines.append(f"Judgement {i + 1}: no answer (0).")
+                continue
+            value = likert_value(a)
+            credit = j.credit(value)
+            total += credit
+            votes = ", ".join(f"{_signed(v)}: {n}" for v, n in sorted(j.panel.items()))
+            lines.append(f"Judgement {i + 1}: you chose {_signed(value)} ({j.labels()[value]}), "
+                         f"credit {_fmt(round(credit, 2))}. Panel votes {votes}. {j.explanation}")
+        n = len(self.judgements)
+        return Feedback(total == n, "\n".join(lines), f"{self.explanation}\n*{self.panel_note}*".strip(),
+                        score=total, out_of=float(n))
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
@@ -250,8 +420,75 @@ def _options(raw: Any, where: str) -> tuple[Option, ...]:
     return tuple(out)
 
 
-def parse_question(raw: dict[str, Any], where: str = "question", objective: str = "") -> Question:
+def _level(raw: dict[str, Any], where: str, inherited: str, require: bool) -> str:
+    """The item's ``level``: one of :data:`LEVELS`; a step inherits its item's level."""
+    if "level" not in raw:
+        if inherited:
+            return inherited
+        if require:
+            raise ValueError(f"{where}.level: missing; accepted: {list(LEVELS)}")
+        return ""
+    level = raw["level"]
+    if level not in LEVELS:
+        raise ValueError(f"{where}.level: {level!r} is not accepted; accepted: {list(LEVELS)}")
+    return str(level)
+
+
+def _parse_steps(raw_steps: Any, where: str, field_name: str, common: dict[str, Any],
+                 kinds: Sequence[str]) -> tuple[Question, ...]:
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise ValueError(f"{where}.{field_name}: expected a non-empty list")
+    steps = []
+    for i, s in enumerate(raw_steps):
+        if isinstance(s, dict) and s.get("type") not in kinds:
+            raise ValueError(f"{where}.{field_name}[{i}].type: {s.get('type')!r} is not accepted here; "
+                             f"accepted: {list(kinds)}")
+        steps.append(parse_question(s, f"{where}.{field_name}[{i}]", objective=common["objective"],
+                                    level=common["level"], require_level=False))
+    if len({s.id for s in steps}) != len(steps):
+        raise ValueError(f"{where}.{field_name}: ids must be unique")
+    return tuple(steps)
+
+
+def _judgements(raw: Any, where: str) -> tuple[Judgement, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ValueError(f"{where}.judgements: expected a non-empty list")
+    out = []
+    for i, j in enumerate(raw):
+        at = f"{where}.judgements[{i}]"
+        if not isinstance(j, dict):
+            raise ValueError(f"{at}: expected a mapping with id, hypothesis, new_information, panel, explanation")
+        for key in ("id", "hypothesis", "new_information", "explanation"):
+            if not str(j.get(key, "")).strip():
+                raise ValueError(f"{at}.{key}: missing")
+        scale = j.get("scale", "appropriateness")
+        if scale not in SCT_SCALES:
+            raise ValueError(f"{at}.scale: {scale!r} is not accepted; accepted: {list(SCT_SCALES)}")
+        panel = j.get("panel")
+        if not isinstance(panel, dict) or not panel:
+            raise ValueError(f"{at}.panel: expected a mapping answer (-2…2) → number of panel votes")
+        votes: dict[int, int] = {}
+        for k, v in panel.items():
+            if isinstance(k, bool) or not isinstance(k, int) or not -2 <= k <= 2:
+                raise ValueError(f"{at}.panel: key {k!r} is not accepted; accepted: -2, -1, 0, 1, 2")
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError(f"{at}.panel[{k}]: expected a vote count ≥ 0, got {v!r}")
+            votes[k] = v
+        if sum(votes.values()) == 0:
+            raise ValueError(f"{at}.panel: the panel cast no votes")
+        out.append(Judgement(str(j["id"]), str(j["hypothesis"]), str(j["new_information"]), votes,
+                             str(j["explanation"]), str(scale)))
+    if len({j.id for j in out}) != len(out):
+        raise ValueError(f"{where}.judgements: ids must be unique")
+    return tuple(out)
+
+
+def parse_question(raw: dict[str, Any], where: str = "question", objective: str = "",
+                   level: str = "", require_level: bool | None = None) -> Question:
     """Build a :class:`Question` from its YAML mapping, validating it.
+
+    ``level`` is inherited by steps and features from their item; ``require_level`` (default
+    :data:`LEVEL_REQUIRED`) refuses a top-level item without one.
 
     Raises:
         ValueError: naming the faulty field.
@@ -265,12 +502,14 @@ def parse_question(raw: dict[str, Any], where: str = "question", objective: str 
         if not str(raw.get(key, "")).strip():
             raise ValueError(f"{where}.{key}: missing")
     src = raw.get("source", ())
+    require = LEVEL_REQUIRED if require_level is None else require_level
     common = dict(
         id=str(raw["id"]),
         prompt=str(raw["prompt"]),
         objective=str(raw.get("objective", objective)),
         explanation=str(raw.get("explanation", "")),
         source=tuple([src] if isinstance(src, str) else src),
+        level=_level(raw, f"{where}[{raw['id']}]", level, require),
     )
     where = f"{where}[{raw['id']}]"
     if kind == "single":
@@ -282,7 +521,10 @@ def parse_question(raw: dict[str, Any], where: str = "question", objective: str 
         opts = _options(raw.get("options"), where)
         if not any(o.correct for o in opts):
             raise ValueError(f"{where}.options: a multiple-answer question needs at least one correct option")
-        return MultipleChoice(**common, options=opts)
+        max_choices = raw.get("max_choices", 0)
+        if isinstance(max_choices, bool) or not isinstance(max_choices, int) or not 0 <= max_choices <= len(opts):
+            raise ValueError(f"{where}.max_choices: expected an integer 0–{len(opts)}")
+        return MultipleChoice(**common, options=opts, max_choices=max_choices)
     if kind == "numeric":
         try:
             answer = float(raw["answer"])
@@ -294,27 +536,33 @@ def parse_question(raw: dict[str, Any], where: str = "question", objective: str 
         if not common["explanation"].strip():
             raise ValueError(f"{where}.explanation: a numeric question needs an explanation")
         return Numeric(**common, answer=answer, tolerance=tolerance, unit=str(raw.get("unit", "")))
+    if kind == "key_feature":
+        features = _parse_steps(raw.get("features"), where, "features", common, ("single", "multiple"))
+        if not 1 <= len(features) <= 5:
+            raise ValueError(f"{where}.features: a key-feature item tests 1–5 critical decisions, "
+                             f"got {len(features)}")
+        return KeyFeature(**common, features=features)
+    if kind == "script_concordance":
+        return ScriptConcordance(**common, judgements=_judgements(raw.get("judgements"), where))
     steps_raw = raw.get("steps")
     if not isinstance(steps_raw, list) or not steps_raw:
         raise ValueError(f"{where}.steps: a case needs a list of steps")
-    steps = []
     for i, s in enumerate(steps_raw):
-        if isinstance(s, dict) and s.get("type") == "case":
+        if isinstance(s, dict) and s.get("type") in ("case", "key_feature", "script_concordance"):
             raise ValueError(f"{where}.steps[{i}]: cases cannot be nested")
-        steps.append(parse_question(s, f"{where}.steps[{i}]", objective=common["objective"]))
-    if len({s.id for s in steps}) != len(steps):
-        raise ValueError(f"{where}.steps: step ids must be unique")
-    return Case(**common, steps=tuple(steps))
+    steps = _parse_steps(steps_raw, where, "steps", common, ("single", "multiple", "numeric"))
+    return Case(**common, steps=steps)
 
 
-def parse_bank(raw: dict[str, Any], name: str = "bank") -> Bank:
-    """Build and validate a :class:`Bank` from its YAML mapping."""
+def parse_bank(raw: dict[str, Any], name: str = "bank", require_level: bool | None = None) -> Bank:
+    """Build and validate a :class:`Bank` from its YAML mapping (see :func:`parse_question`)."""
     if not isinstance(raw, dict):
         raise ValueError(f"{name}: expected a mapping with module, objectives, questions")
     objectives = raw.get("objectives")
     if not isinstance(objectives, dict) or not objectives:
         raise ValueError(f"{name}.objectives: expected a mapping O1: text, …")
-    questions = tuple(parse_question(q, f"{name}.questions[{i}]") for i, q in enumerate(raw.get("questions") or []))
+    questions = tuple(parse_question(q, f"{name}.questions[{i}]", require_level=require_level)
+                      for i, q in enumerate(raw.get("questions") or []))
     ids = [q.id for q in questions]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
@@ -373,8 +621,9 @@ class SelfCheck:
     """
 
     def __init__(self, question: Question, number: str = "") -> None:
-        if isinstance(question, Case):
-            raise ValueError("question: use CaseCheck for a case question")
+        if isinstance(question, (Case, KeyFeature, ScriptConcordance)):
+            raise ValueError("question: use CaseCheck, KeyFeatureCheck or ScriptConcordanceCheck (make_check() picks) "
+                             "for case, key-feature and script-concordance items")
         self.question = question
         self.last: Feedback | None = None
         label = f"{number} " if number else ""
@@ -470,12 +719,109 @@ class CaseCheck:
         display(self.ui)
 
 
-def make_check(question: Question, number: str = "") -> SelfCheck | CaseCheck:
+class KeyFeatureCheck:
+    """A key-feature item: the case, its critical decisions, one button, partial-credit feedback.
+
+    Headless: ``kf.answer("f1", 0).answer("f2", [1, 3]); kf.submit(); kf.feedback.value``.
+    """
+
+    def __init__(self, item: KeyFeature, number: str = "") -> None:
+        self.question = item
+        label = f"{number} " if number else ""
+        self.prompt = W.HTMLMath(f"<b>{html.escape(label)}Case — key decisions.</b> {render_text(item.prompt)}")
+        self.features = [SelfCheck(f, number=f"Decision {i + 1}.") for i, f in enumerate(item.features)]
+        for f in self.features:
+            f.button.layout.display = "none"  # one button checks every decision together
+        self.button = W.Button(description="Check my decisions", tooltip="Check every decision of this case",
+                               layout=W.Layout(width="auto"))
+        self.button.on_click(lambda _b: self.submit())
+        self.feedback = W.HTMLMath()
+        self.last: Feedback | None = None
+        self.ui = W.VBox([self.prompt] + [f.ui for f in self.features] + [self.button, self.feedback],
+                         layout=W.Layout(border="2px solid #999", padding="6px", margin="6px 0"))
+
+    def answer(self, feature_id: str, value: Any) -> "KeyFeatureCheck":
+        """Answer one decision by its id."""
+        ids = [f.question.id for f in self.features]
+        if feature_id not in ids:
+            raise ValueError(f"feature_id: {feature_id!r} is not a decision of {self.question.id}; accepted: {ids}")
+        self.features[ids.index(feature_id)].answer(value)
+        return self
+
+    def submit(self) -> Feedback:
+        """Check every decision (each shows its feedback) and show the partial-credit total."""
+        for f in self.features:
+            f.submit()
+        self.last = self.question.check({f.question.id: f.current() for f in self.features})
+        self.feedback.value = self.last.to_html()
+        return self.last
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.ui)
+
+
+class ScriptConcordanceCheck:
+    """A script-concordance item: the case, then each judgement as a labelled −2…+2 radio group.
+
+    Headless: ``sct.answer("j1", 1); sct.submit(); sct.feedback.value``. The feedback always shows
+    the panel's votes and says that the key is provisional (:data:`PROVISIONAL_PANEL`).
+    """
+
+    def __init__(self, item: ScriptConcordance, number: str = "") -> None:
+        self.question = item
+        label = f"{number} " if number else ""
+        self.prompt = W.HTMLMath(f"<b>{html.escape(label)}Reasoning under uncertainty.</b> "
+                                 f"{render_text(item.prompt)}")
+        rows: list[W.Widget] = []
+        self._radios: dict[str, W.RadioButtons] = {}
+        for i, j in enumerate(item.judgements):
+            text = (f"<b>Judgement {i + 1}.</b> If you were thinking of: <i>{render_text(j.hypothesis)}</i><br/>"
+                    f"…and then you learn: <i>{render_text(j.new_information)}</i><br/>This becomes:")
+            radio = W.RadioButtons(options=[(f"{_signed(v)}  {lab}", v) for v, lab in j.labels().items()],
+                                   value=None, layout=W.Layout(width="max-content"))
+            self._radios[j.id] = radio
+            rows += [W.HTMLMath(text), radio]
+        self.button = W.Button(description="Compare with the panel", tooltip="Compare my judgements with the panel",
+                               layout=W.Layout(width="auto"))
+        self.button.on_click(lambda _b: self.submit())
+        self.feedback = W.HTMLMath()
+        self.last: Feedback | None = None
+        self.ui = W.VBox([self.prompt] + rows + [self.button, self.feedback],
+                         layout=W.Layout(border="2px solid #999", padding="6px", margin="6px 0"))
+
+    def answer(self, judgement_id: str, value: Any) -> "ScriptConcordanceCheck":
+        """Set one judgement (−2…+2, or its label)."""
+        if judgement_id not in self._radios:
+            raise ValueError(f"judgement_id: {judgement_id!r} is not a judgement of {self.question.id}; "
+                             f"accepted: {list(self._radios)}")
+        self._radios[judgement_id].value = likert_value(value)
+        return self
+
+    def submit(self) -> Feedback:
+        self.last = self.question.check({k: r.value for k, r in self._radios.items()})
+        self.feedback.value = self.last.to_html()
+        return self.last
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.ui)
+
+
+def make_check(question: Question, number: str = "") -> Any:
     """The right widget for ``question``."""
-    return CaseCheck(question, number) if isinstance(question, Case) else SelfCheck(question, number)
+    if isinstance(question, Case):
+        return CaseCheck(question, number)
+    if isinstance(question, KeyFeature):
+        return KeyFeatureCheck(question, number)
+    if isinstance(question, ScriptConcordance):
+        return ScriptConcordanceCheck(question, number)
+    return SelfCheck(question, number)
 
 
-def self_check(module: str, qid: str, number: str = "") -> SelfCheck | CaseCheck:
+def self_check(module: str, qid: str, number: str = "") -> Any:
     """Display question ``qid`` of bank ``module`` and return its widget."""
     from IPython.display import display
 
@@ -484,7 +830,7 @@ def self_check(module: str, qid: str, number: str = "") -> SelfCheck | CaseCheck
     return widget
 
 
-def quiz(module: str, ids: Sequence[str] | None = None) -> list[SelfCheck | CaseCheck]:
+def quiz(module: str, ids: Sequence[str] | None = None) -> list[Any]:
     """Display several questions of ``module`` (all of them by default), numbered."""
     from IPython.display import display
 

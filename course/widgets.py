@@ -15,7 +15,6 @@ No browser or kernel front-end is needed: ipywidgets hold their values in Python
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,9 +22,8 @@ from typing import Any
 import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
-from course.plotting import figure_html, img_html, new_figure
+from course.plotting import CSS_DPI, canvas_frame_html, frame_html, new_figure
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,7 @@ class FigureApp:
         if self.clear_each_update:
             self._fig.clear()
         rendered = self.render(self._fig, **self.values())
-        self.figure.value = figure_html(self._fig, rendered.alt)
+        self.figure.value = canvas_frame_html(self._fig, rendered.alt)
         self.explanation.value = rendered.html
         self.state["alt"] = rendered.alt
         self.stats.durations.append(time.perf_counter() - start)
@@ -184,11 +182,7 @@ class BlitFigureApp(FigureApp):
         canvas.restore_region(self._background)
         for artist in self.dynamic:
             self._fig.draw_artist(artist)
-        buf = io.BytesIO()
-        w, h = canvas.get_width_height()
-        Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB").save(
-            buf, format="png", compress_level=1)
-        self.figure.value = img_html(buf.getvalue(), rendered.alt)
+        self.figure.value = frame_html(canvas.buffer_rgba(), rendered.alt, scale=self._fig.dpi / CSS_DPI)
         self.explanation.value = rendered.html
         self.state["alt"] = rendered.alt
         self.stats.durations.append(time.perf_counter() - start)

@@ -394,7 +394,7 @@ NOMS_BASE = dict(escc_grade="2", radiosensitivity="radioresistant", mechanically
     ("mechanically_unstable", MISSING, "True"),
     ("able_to_tolerate_surgery", 0, "True"), ("able_to_tolerate_surgery", None, "False"),
     ("able_to_tolerate_surgery", MISSING, "True"),
-    ("histology", "lung", "'nsclc'"), ("histology", "Breast", "'breast'"), ("histology", 3, "'myeloma'"),
+    ("histology", "lung", "NSCLC or SCLC"), ("histology", "banana", "'multiple myeloma'"), ("histology", 3, "'NSCLC'"),
     ("sins_total", 19, "18"), ("sins_total", -1, "0"), ("sins_total", "13", "13"), ("sins_total", True, "13"),
     ("sins_total", 12.0, "12"),
 ])
@@ -423,8 +423,8 @@ TOKUHASHI_ROWS = (
     + [("primary_site", site, 0) for site in ("lung", "osteosarcoma", "stomach", "bladder", "oesophagus",
                                                "esophagus", "pancreas")]
     + [("primary_site", site, 1) for site in ("liver", "gallbladder", "gall bladder", "unidentified", "unknown")]
-    + [("primary_site", site, 2) for site in ("others", "colon", "melanoma", "lymphoma", "renal cell")]
-    + [("primary_site", site, 3) for site in ("kidney", "uterus")]
+    + [("primary_site", site, 2) for site in ("others", "colon", "melanoma", "lymphoma")]
+    + [("primary_site", site, 3) for site in ("kidney", "uterus", "renal cell")]  # "renal cell" was 2 (M3)
     + [("primary_site", "rectum", 4)]
     + [("primary_site", site, 5) for site in ("thyroid", "breast", "prostate", "carcinoid",
                                                "carcinoid tumour", "carcinoid tumor")]
@@ -452,12 +452,12 @@ def test_tokuhashi_components_in_table_order():
 def test_tokuhashi_colon_is_others_and_flagged():
     result = call(calc.revised_tokuhashi, TOKUHASHI_BEST, primary_site="colon")
     assert result.primary_site_group == "others"
-    assert "colon" in result.explanation and "interpretation" in result.explanation
+    assert "colon" in result.explanation and "literal reading" in result.explanation
     assert any("rectum" in c for c in result.caveats)
 
 
 def test_tokuhashi_unnamed_site_is_flagged_but_named_site_is_not():
-    assert any("not a named site" in c
+    assert any("not named in the table" in c
                for c in call(calc.revised_tokuhashi, TOKUHASHI_BEST, primary_site="melanoma").caveats)
     assert call(calc.revised_tokuhashi, TOKUHASHI_BEST, primary_site="rectum").caveats == ()
 
@@ -498,7 +498,7 @@ def test_tokuhashi_band_boundaries(total, prognosis):
     ("vertebral_body_mets", 2.5, "≥ 1"), ("vertebral_body_mets", MISSING, "≥ 1"),
     ("major_organ_mets", "absent", "'none'"), ("major_organ_mets", "None", "'none'"),
     ("major_organ_mets", 0, "'removable'"), ("major_organ_mets", MISSING, "'unremovable'"),
-    ("primary_site", "Lung", "'lung'"), ("primary_site", " breast", "'breast'"), ("primary_site", "", "'lung'"),
+    ("primary_site", "colorectal", "'rectum'"), ("primary_site", "banana", "'breast'"), ("primary_site", "", "'lung'"),
     ("primary_site", 3, "'kidney'"), ("primary_site", None, "'rectum'"), ("primary_site", MISSING, "'lung'"),
     ("frankel", "a", "'A'"), ("frankel", "F", "'E'"), ("frankel", 1, "'A'"), ("frankel", "AB", "'B'"),
     ("frankel", MISSING, "'C'"),
@@ -611,8 +611,8 @@ def test_modified_bauer_bands(changes, total, prognosis):
 
 @pytest.mark.parametrize("field, bad, accepted", [
     ("visceral_mets", 1, "True"), ("visceral_mets", MISSING, "False"),
-    ("solitary_skeletal_metastasis", "yes", "True"), ("primary_site", "Lung", "'lung'"),
-    ("primary_site", "prostate", "'other'"), ("pathological_fracture", None, "True"),
+    ("solitary_skeletal_metastasis", "yes", "True"), ("primary_site", "banana", "'lung'"),
+    ("primary_site", "liver metastases", "'other'"), ("pathological_fracture", None, "True"),
     ("pathological_fracture", MISSING, "False"),
 ])
 def test_bauer_invalid_fields(field, bad, accepted):
@@ -844,8 +844,9 @@ def test_sahgal_table_constant():
 @pytest.mark.parametrize("calcium, albumin, corrected, category", [
     (2.5, 30, 2.70, "hypercalcaemia"), (2.4, 40, 2.40, "normal"), (2.2, 40, 2.20, "normal"),
     (2.19, 40, 2.19, "hypocalcaemia"), (2.6, 40, 2.60, "normal"), (2.61, 40, 2.61, "hypercalcaemia"),
-    (2.4, 50, 2.20, "normal"), (3.49, 40, 3.49, "hypercalcaemia"), (3.5, 40, 3.50, "severe_hypercalcaemia"),
-    (3.2, 25, 3.50, "severe_hypercalcaemia"), (2.0, 20, 2.40, "normal"),
+    (2.4, 50, 2.20, "normal"), (3.49, 40, 3.49, "hypercalcaemia"),
+    (3.5, 40, 3.50, "hypercalcaemia"),  # m21: SfE (Walsh 2016) severe is *above* 3.5; was "severe" before
+    (3.51, 40, 3.51, "severe_hypercalcaemia"), (3.2, 25, 3.50, "hypercalcaemia"), (2.0, 20, 2.40, "normal"),
 ])
 def test_corrected_calcium(calcium, albumin, corrected, category):
     result = calc.corrected_calcium(calcium_mmol_l=calcium, albumin_g_l=albumin)

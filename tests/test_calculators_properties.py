@@ -92,7 +92,7 @@ tokuhashi_inputs = st.fixed_dictionaries({
     "primary_site": st.one_of(
         st.sampled_from(["lung", "stomach", "liver", "unidentified", "colon", "kidney", "rectum", "breast",
                          "prostate", "carcinoid", "melanoma"]),
-        st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)),
+        st.sampled_from(["NSCLC", "Renal cell carcinoma", "HCC", "unknown primary", "Multiple myeloma", "other"])),
     "frankel": st.sampled_from("ABCDE"),
 })
 
@@ -129,11 +129,27 @@ def test_tokuhashi_is_monotone(inputs):
 
 @FAST
 @given(tokuhashi_inputs)
-def test_tokuhashi_unknown_site_scores_as_others(inputs):
+def test_tokuhashi_others_is_always_flagged(inputs):
     result = calc.revised_tokuhashi(**inputs)
     if result.primary_site_group == "others":
         assert result.components["primary_site"] == 2
-        assert result.caveats or inputs["primary_site"] == "others"
+        assert result.caveats or inputs["primary_site"] in ("others", "other")
+
+
+@FAST
+@given(st.text(min_size=1, max_size=12))
+def test_tokuhashi_never_silently_scores_free_text(text):
+    """Any string is either a name of the closed vocabulary or refused (M3)."""
+    from course import vocabulary
+    try:
+        result = calc.revised_tokuhashi(kps=80, extraspinal_bone_mets=0, vertebral_body_mets=1,
+                                        major_organ_mets="none", primary_site=text, frankel="E")
+    except ValueError as exc:
+        assert str(exc).startswith("primary_site") and "accepted values" in str(exc)
+    else:
+        assert vocabulary.normalise(text) in vocabulary.aliases("revised_tokuhashi") or vocabulary.clinical_name(text)
+        assert result.primary_site_group != "others" or result.caveats or \
+            vocabulary.clinical_name(text) == "other"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,5 +286,5 @@ def test_corrected_calcium_category_matches_value(calcium, albumin):
     value = result.corrected_mmol_l
     assert abs(value - (calcium + 0.02 * (40 - albumin))) <= 0.005 + 1e-9
     expected = ("hypocalcaemia" if value < 2.2 else "normal" if value <= 2.6
-                else "hypercalcaemia" if value < 3.5 else "severe_hypercalcaemia")
+                else "hypercalcaemia" if value <= 3.5 else "severe_hypercalcaemia")
     assert result.category == expected

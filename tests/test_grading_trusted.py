@@ -67,7 +67,7 @@ def _spec(kind, **kw):
 
 
 def _score(spec, **values):
-    return scoring.score(spec, values, student="ana", release_key=lambda: "00" * 32,
+    return scoring.score(spec, values, student="ana", release_key=lambda a: "00" * 32,
                          proxy=lambda name: (lambda *a: None)).score
 
 

@@ -18,7 +18,9 @@ from conftest import NOTEBOOKS, ROOT
 
 MODULE_NOTEBOOKS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
 ids = [p.name for p in NOTEBOOKS]
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+CHECK_TAG = "nbval-check-output"
+#: nbval's comment markers: visible to students, so the course uses cell tags instead.
+COMMENT_MARKERS = ("# NBVAL_CHECK_OUTPUT", "# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP", "# NBVAL_RAISES_EXCEPTION")
 REQUIRED_SECTIONS = ["Learning objectives", "Self-check", "Summary", "References"]
 MAX_CODE_LINES = 15
 
@@ -38,7 +40,7 @@ def test_notebooks_are_discovered():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_name_and_catalogue(path):
-    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), "name notebooks NN_subject.ipynb"
+    assert re.fullmatch(r"\d\d[a-z]?_[a-z0-9_]+\.ipynb", path.name), "name notebooks NN_subject.ipynb (or NNa_… to slot in)"
     assert path.stem in {m.stem for m in MODULES}, "add the module to course/catalogue.py"
 
 
@@ -51,10 +53,41 @@ def test_valid_and_kernelspec(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_no_stray_outputs(path):
-    """Outputs are stored only for cells nbval compares (first line '# NBVAL_CHECK_OUTPUT')."""
+    """Outputs are stored only for cells nbval compares (cell tag 'nbval-check-output')."""
     for i, cell in enumerate(read(path).cells):
         if cell.cell_type == "code" and cell.outputs:
-            assert cell.source.startswith(CHECK_MARK), f"cell {i} stores outputs: clear them"
+            assert CHECK_TAG in cell.metadata.get("tags", []), f"cell {i} stores outputs: clear them"
+
+
+def comment_markers(nb) -> list[tuple[int, str]]:
+    """(cell index, marker) of every visible nbval comment marker in a notebook."""
+    return [(i, m) for i, cell in enumerate(nb.cells) for m in COMMENT_MARKERS if m in cell.source]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_nbval_markers_are_cell_tags(path):
+    """Students never see a test marker: nbval's comment markers are replaced by cell tags."""
+    nb = read(path)
+    assert not comment_markers(nb), f"use the cell tag instead of the comment: {comment_markers(nb)}"
+    for i, cell in enumerate(nb.cells):
+        if CHECK_TAG in cell.metadata.get("tags", []):
+            assert cell.cell_type == "code" and cell.outputs, f"cell {i} is compared but stores no output"
+
+
+def test_nbval_marker_check_can_fail():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)")])
+    assert comment_markers(nb) == [(0, "# NBVAL_CHECK_OUTPUT")]
+
+
+INTERNAL_DOCUMENT = re.compile(r"clinical[ -]reference|§\s*\d", re.I)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_reference_to_documents_students_never_see(path):
+    """'clinical reference §10' means nothing to a student: cite the sources themselves."""
+    text = "\n".join(c.source for c in read(path).cells)
+    found = [m.group(0) for m in INTERNAL_DOCUMENT.finditer(text)]
+    assert not found, f"mentions an internal document: {found}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)

@@ -9,6 +9,7 @@ import pytest
 
 from course import datasets
 from course import presentation as P
+from course import presentation_apps as A
 from course.quiz import SelfCheck, load_bank
 
 
@@ -125,23 +126,67 @@ def test_every_segment_maps_and_never_below_its_own_vertebra():
 
 
 # ------------------------------------------------------------------------------------------
-# Triage
+# Triage (C1, M8: the MSCC pathway and dexamethasone are for people with past, current or suspected cancer)
 # ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("vignette", P.vignettes(), ids=lambda v: v["id"])
 def test_vignette_expectations_match_the_decision_table(vignette):
-    assert P.triage(vignette["features"]).category == vignette["expected"]
+    r = P.triage(vignette["features"])
+    assert (r.category, r.rule_id) == (vignette["expected"], vignette["rule"])
+    assert vignette["lesson"]
 
 
-def test_neurology_means_same_day_mri_and_dexamethasone():
+def test_every_decision_table_row_has_a_vignette():
+    shown = {P.triage(v["features"]).rule_id for v in P.vignettes()}
+    assert shown == {r["id"] for r in P.rules()}
+
+
+@pytest.mark.parametrize("present", [
+    ["spinal_pain", "radicular_pain"],                      # back pain and sciatica, no cancer
+    ["spinal_pain", "walking_difficulty"],                  # back pain and difficulty walking, no cancer
+    ["spinal_pain", "saddle_anaesthesia", "sphincter_dysfunction"],
+])
+def test_no_cancer_never_means_the_mscc_pathway_or_dexamethasone(present):
+    r = P.triage(present)
+    assert r.pathway != "mscc" and not r.dexamethasone and r.category != "emergency"
+    assert "16 mg" not in r.steroids
+
+
+def test_saddle_numbness_and_retention_without_cancer_is_the_cauda_equina_pathway():
+    r = P.triage(["spinal_pain", "saddle_anaesthesia", "sphincter_dysfunction"])
+    assert r.category == "cauda_equina" and r.pathway == "ces" and "4 hours" in r.mri
+    assert "girft_ces2023" in r.source and "No dexamethasone" in r.steroids
+
+
+def test_sciatica_without_cancer_is_not_an_emergency_but_is_safety_netted():
+    r = P.triage(["spinal_pain", "radicular_pain"])
+    assert r.rule_id == "radicular_no_cancer" and r.category == "routine"
+    assert "cauda equina" in r.other and "no known or suspected cancer" in r.reasons
+
+
+def test_neurology_with_cancer_means_immediate_contact_24h_mri_and_dexamethasone_with_ppi_and_glucose():
     r = P.triage(["cancer_history", "limb_weakness"])
-    assert r.category == "emergency" and "24 hours" in r.mri and "16 mg" in r.steroids
+    assert r.category == "emergency" and r.dexamethasone and "24 hours" in r.mri and "16 mg" in r.steroids
+    assert "immediately" in r.coordinator and "MSCC coordinator" in r.coordinator
+    assert "proton-pump inhibitor" in r.steroids and "glucose" in r.steroids
     assert "nice_ng234" in r.source and "nice_qs56" in r.source
 
 
-def test_suggestive_pain_without_neurology_means_mri_within_a_week_and_says_it_is_unverified():
+def test_suspected_cancer_is_enough_for_the_mscc_pathway():
+    r = P.triage(["suspected_cancer", "spinal_pain", "limb_weakness"])
+    assert r.rule_id == "mscc_neuro" and r.dexamethasone
+
+
+def test_suspected_lymphoma_means_biopsy_before_steroids():
+    r = P.triage(["lymphoma_suspected", "spinal_pain", "sensory_change"])
+    assert r.category == "emergency" and r.rule_id == "mscc_neuro_lymphoma"
+    assert not r.dexamethasone and "biopsy" in r.steroids.lower() and "haematology" in r.coordinator
+
+
+def test_suggestive_pain_without_neurology_means_coordinator_within_24h_and_mri_within_a_week():
     r = P.triage(["cancer_history", "spinal_pain", "night_pain"])
     assert r.category == "urgent" and "1 week" in r.mri and "No steroids" in r.steroids
-    assert any("1 week" in u for u in r.unverified)
+    assert "within 24 hours" in r.coordinator and "MSCC coordinator" in r.coordinator
+    assert not r.dexamethasone and not r.footnotes  # [V2]: taught as a fact, no hedge
 
 
 def test_pain_without_cancer_history_or_features_is_routine():
@@ -149,14 +194,33 @@ def test_pain_without_cancer_history_or_features_is_routine():
     assert P.triage(["spinal_pain", "night_pain"]).category == "routine"
 
 
-def test_triage_rejects_unknown_features():
+def test_triage_rejects_unknown_features_and_a_bare_string():
     with pytest.raises(ValueError, match="present: 'fever'.*accepted"):
         P.triage(["fever"])
+    with pytest.raises(ValueError, match="present: give a list"):
+        P.triage("cancer_history")
 
 
-def test_decision_table_markdown_carries_the_disclaimer():
+def test_decision_table_markdown_carries_the_disclaimer_footnotes_and_author_year_sources():
     text = P.decision_table_markdown()
-    assert "Local MSCC pathways differ" in text and "Not verified" in text
+    assert "Local MSCC pathways differ" in text and "[1]" in text and "NICE" in text
+    assert "nice_ng234" not in text and "girft" not in text  # no reference keys shown to students
+    assert "Cauda equina pathway" in text
+
+
+def test_vignettes_markdown_gives_each_answer_and_steroid_decision():
+    text = P.vignettes_markdown()
+    assert text.count("\n") == len(P.vignettes()) - 1
+    assert "no dexamethasone" in text and "dexamethasone 16 mg" in text
+
+
+def test_bedside_rule_and_cadaver_rule_disagree_by_about_one_level_at_t10():
+    assert P.segment_to_vertebrae("T10") == ("T8", "T9")
+    assert P.bedside_vertebra("T10") == "T7"
+    assert P.bedside_vertebra("C6") == "C5"
+    with pytest.raises(ValueError, match="segment: the bedside rule covers"):
+        P.bedside_vertebra("L3")
+    assert "| T10 | T8–T9 | T7 |" in P.segment_rules_markdown()
 
 
 def test_presentation_data_sources_resolve():
@@ -168,7 +232,7 @@ def test_presentation_data_sources_resolve():
 # Interactives
 # ------------------------------------------------------------------------------------------
 def test_localisation_app_presets_drive_the_engine():
-    app = P.LocalisationApp()
+    app = A.LocalisationApp()
     assert app.state["syndrome"] == "none"
     app.load_preset("Thoracic cord: T10 level, brisk legs")
     assert app.state["syndrome"] == "cord" and app.state["vertebrae"] == "T8–T9"
@@ -184,7 +248,7 @@ def test_localisation_app_presets_drive_the_engine():
 
 
 def test_localisation_app_single_control_changes():
-    app = P.LocalisationApp()
+    app = A.LocalisationApp()
     app.set(sensory_level="T4", patellar="brisk")
     assert app.state["syndrome"] == "cord" and app.state["vertebrae"] == "T2–T3"
     app.preset.value = "Clear all"
@@ -192,36 +256,39 @@ def test_localisation_app_single_control_changes():
 
 
 def test_triage_app_scores_choices_and_reveals_answers():
-    app = P.TriageApp()
+    app = A.TriageApp()
     answers = app.state["answers"]
     assert app.state["answered"] == 0
     app.set(v1="emergency", v2="emergency")
     assert app.state["answered"] == 2 and app.state["score"] == (answers["v2"] == "emergency") + 1
     assert "differs" in app.explanation.value
+    app.set(v10="emergency")
+    assert "no dexamethasone" in app.explanation.value and "Cauda equina pathway" in app.explanation.value
+    assert app.state["dexamethasone"]["v10"] is False and app.state["dexamethasone"]["v1"] is True
     app.set(show_answers=True)
     assert "Decision table" in app.explanation.value and "green rings" in app.state["alt"]
     app.set(**answers)
     assert app.state["score"] == len(answers)
 
 
-@pytest.mark.parametrize("make", [P.dermatome_figure, P.segment_figure])
+@pytest.mark.parametrize("make", [A.dermatome_figure, A.segment_figure])
 def test_static_figures_have_alt_text(make):
     fig, alt = make()
     assert len(alt) > 80 and fig.axes
 
 
-@pytest.mark.parametrize("cls", [P.LocalisationApp, P.TriageApp])
+@pytest.mark.parametrize("cls", [A.LocalisationApp, A.TriageApp])
 def test_widget_redraws_on_every_change(cls):
     app = cls()
-    if cls is P.LocalisationApp:
+    if cls is A.LocalisationApp:
         for _ in range(2):
-            for name in P.PRESETS:
+            for name in A.PRESETS:
                 app.load_preset(name)
     else:
-        for v in ("emergency", "urgent", "routine", None) * 3:
+        for v in ("emergency", "cauda_equina", "urgent", "routine", None) * 3:
             app.set(v1=v)
     # Each preset or answer redraws (latency is measured by benchmarks/widgets.py, not asserted here).
-    assert len(app.stats.durations) > (2 * len(P.PRESETS) if cls is P.LocalisationApp else 12)
+    assert len(app.stats.durations) > (2 * len(A.PRESETS) if cls is A.LocalisationApp else 12)
 
 
 # ------------------------------------------------------------------------------------------
@@ -240,14 +307,16 @@ def test_bank_covers_every_objective_and_checks_answers():
     assert sc.submit().correct
 
 
-def test_presentation_lists_carry_sources_and_unverified_flags():
+def test_presentation_lists_carry_author_year_sources_and_no_false_hedges():
     data = datasets.load("presentation")
     pain = P.pain_patterns_markdown()
     assert pain.count("\n- ") == len(data["pain_patterns"]) - 1
-    assert all(f"[{', '.join(p['source'])}]" in pain for p in data["pain_patterns"])
-    if any(not p.get("verified", True) for p in data["pain_patterns"]):
-        assert "unverified" in pain
+    assert all(P.cite_text(p["source"]) in pain for p in data["pain_patterns"])
+    assert "nice_cg75" not in pain and "(NICE" in pain
+    # m7: radicular pain as a neurological symptom is [V2] (NICE CG75 key priorities): no hedge
+    assert "unverified" not in pain and "not checked" not in pain
     regions = P.regional_pictures_markdown()
     assert {"**Cervical**", "**Thoracic**", "**Lumbar**"} <= {w for w in re.findall(r"\*\*\w+\*\*", regions)}
     flags = P.red_flags_markdown()
     assert flags.count("\n- ") == len(data["red_flags"]) - 1
+    assert "not re-read" not in flags and "unverified" not in flags

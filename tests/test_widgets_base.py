@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 import pytest
 
-from course.plotting import (CYCLE, PALETTE, Backdrop, TextSprite, bake_background, figure_html, new_figure,
+from course.plotting import (CYCLE, DPI, PALETTE, Backdrop, TextSprite, bake_background, figure_html, new_figure,
                              png_bytes, render_bitmap)
 from course.start import WidgetCheck
 from course.widgets import BlitFigureApp, FigureApp, Rendered
@@ -108,7 +108,7 @@ def test_bake_background_freezes_static_artists():
 
 def test_render_bitmap_size():
     rgba = render_bitmap(lambda f: f.add_subplot().plot([1, 2]), (2.0, 1.0))
-    assert rgba.shape == (80, 160, 4)
+    assert rgba.shape == (1 * DPI, 2 * DPI, 4)
 
 
 def test_text_sprite_draws_its_label_and_follows_set_text():
@@ -126,3 +126,33 @@ def test_text_sprite_draws_its_label_and_follows_set_text():
     assert blank != first != png_bytes(fig) and sprite.get_text() == "Breast  24%"
     sprite.set_text("Lung  31%")
     assert png_bytes(fig) == first  # the cached bitmap gives the same picture again
+
+
+def test_figures_are_rendered_at_2x_with_css_size():
+    """The PNG has SCALE pixels per CSS pixel and the <img> says its CSS width (sharp on HiDPI)."""
+    import base64
+    import re
+
+    from course.plotting import CSS_DPI, SCALE, png_size
+
+    fig = new_figure(6.0, 3.0)
+    html = figure_html(fig, "blank")
+    w, h = png_size(base64.b64decode(re.search(r"base64,([^\"]+)", html).group(1)))
+    assert (w, h) == (6 * CSS_DPI * SCALE, 3 * CSS_DPI * SCALE)
+    assert f'width="{6 * CSS_DPI}"' in html and f"width:{6 * CSS_DPI}px" in html
+    assert "max-width:100%" in html and "background:#FFFFFF" in html  # opaque on a dark theme
+
+
+def test_blit_app_image_is_2x():
+    from course.plotting import CSS_DPI
+
+    app = Dot()
+    assert f'width="{round(6.0 * CSS_DPI)}"' in app.figure.value
+
+
+def test_text_sprite_scales_with_resolution():
+    """The cached label bitmap is rasterised at the renderer's resolution (2x for course figures)."""
+    from course.plotting import _text_bitmap
+
+    low, high = _text_bitmap("Lung", 8, "#000000", 100), _text_bitmap("Lung", 8, "#000000", 200)
+    assert abs(high.shape[1] / low.shape[1] - 2) < 0.2

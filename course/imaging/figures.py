@@ -30,7 +30,7 @@ from course.imaging.phantom import (
     tissue_table,
 )
 from course.plotting import figure_html, new_figure, show
-from course.references import cite
+from course.references import author_years, bibliography, cite
 
 MALIGNANT = Findings(kind="lytic", extent=1.0, collapse=0.4, pedicle="both", escc="2")
 OSTEOPOROTIC = Findings(kind="osteoporotic", collapse=0.4)
@@ -173,12 +173,11 @@ def _refs(record: dict[str, Any]) -> list[str]:
 
 
 def modalities_markdown() -> str:
-    """The comparison table of imaging tests, with source numbers keyed to :func:`bibliography_markdown`."""
-    keys = module_reference_keys()
+    """The comparison table of imaging tests, each row citing its sources author–year."""
     rows = ["| Test | Shows best | Radiation | Availability | Limits and contraindications | Sources |",
             "|---|---|---|---|---|---|"]
     for m in data()["modalities"]:
-        nums = ", ".join(f"[{keys.index(k) + 1}]" for k in _refs(m))
+        nums = author_years(_refs(m))
         rows.append(f"| **{m['name']}** | {m['shows_best']} | {m['radiation']} | {m['availability']} | "
                     f"{m['contraindications']} | {nums} |")
     return "\n".join(rows)
@@ -228,7 +227,7 @@ def show_markdown(text: str) -> None:
 # ----------------------------------------------------------------------------------------------
 MODULE_KEYS = ("source_document", "statpearls_spinal_mets", "nice_ng234", "shah2011_imaging", "jung2003_collapse",
                "bilsky2010_escc", "radiopaedia_escc", "radiopaedia_hu", "radiopaedia_ct_windowing", "dicom_ps33",
-               "conus_level_sources", "nice_qs56")
+               "conus_level_sources", "nice_qs56", "nice_cg75")
 
 
 def module_reference_keys() -> list[str]:
@@ -252,9 +251,5 @@ def resolve(key: str) -> tuple[str, str]:
 
 
 def bibliography_markdown() -> str:
-    """The numbered reference list of module 04 (confidence tags as in the clinical reference)."""
-    lines = []
-    for i, k in enumerate(module_reference_keys(), 1):
-        citation, conf = resolve(k)
-        lines.append(f"{i}. {citation} *[{conf}]*")
-    return "\n".join(lines)
+    """The reference list of module 04: alphabetical, author–year (:func:`course.references.bibliography`)."""
+    return bibliography(module_reference_keys())

@@ -23,17 +23,9 @@ from pathlib import Path
 
 import nbformat
 
-
-def _marker(*words: str) -> str:
-    """An nbgrader region marker, assembled so that this file (shipped in the package students
-    install) never contains the literal marker text that leak scanners grep for."""
-    return " ".join(words)
+from course.instructor.markers import HIDDEN_BEGIN, HIDDEN_END, MARKERS, SOLUTION_BEGIN, SOLUTION_END
 
 
-SOLUTION_BEGIN, SOLUTION_END = _marker("BEGIN", "SOLUTION"), _marker("END", "SOLUTION")
-HIDDEN_BEGIN, HIDDEN_END = _marker("BEGIN", "HIDDEN", "TESTS"), _marker("END", "HIDDEN", "TESTS")
-MARKERS = (SOLUTION_BEGIN, SOLUTION_END, HIDDEN_BEGIN, HIDDEN_END,
-           _marker("BEGIN", "MARK", "SCHEME"), "**Model answer.**", "**Rubric (")
 TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".yaml", ".yml", ".json", ".txt", ".html", ".csv", ".cfg", ".toml"}
 _TRIVIAL = re.compile(r"^(pass|else:|try:|except\b.*|for _\w+ in .*|raise AssertionError.*|return \w+|"
                       r"[\w.]+\(\*?_\w+\)|.*: *pass)$")
@@ -150,8 +142,8 @@ def run_leak_check(grading: Path, *, generate: bool = True, repo: Path | None = 
         numbers += n
 
     if generate:
-        from course.instructor.cli import inject_release_key
-        from course.instructor.parallel import Course
+        from course.instructor.coursedir import Course
+        from course.instructor.release import inject_release_key
 
         tmp = Path(tempfile.mkdtemp(prefix="leakcheck-"))
         old_env = os.environ.get("COURSE_GRADING_SECRET")

@@ -172,12 +172,39 @@ def score_script_concordance(spec: dict, values: dict) -> Verdict:
                    + ("" if not notes else " " + "; ".join(notes)))
 
 
-def score_code(spec: dict, values: dict, proxy: Callable[[str], Any]) -> Verdict:
+class TrustedVariants:
+    """``variants`` as the checks see it: ``grading_case`` draws the patient of the collected
+    path's student with the grader's key (the checks may not pass another id)."""
+
+    def __init__(self, student: str, release_key: Callable[[], str]) -> None:
+        self._student, self._release_key = student, release_key
+
+    def grading_case(self, template_spec, *, assignment: str, template: str, student: str | None = None):
+        from course.instructor import variants
+
+        return variants.draw(template_spec, key=self._release_key(assignment), assignment=assignment,
+                             template=template, student=self._student)
+
+    def __getattr__(self, name: str) -> Any:
+        from course.instructor import variants
+
+        if name in ("draw", "Patient", "student_from_path"):
+            return getattr(variants, name)
+        raise AttributeError(f"variants.{name} is not available to the grader's checks")
+
+
+def score_code(spec: dict, values: dict, proxy: Callable[[str], Any], *, student: str = "",
+               release_key: Callable[[str], str] | None = None) -> Verdict:
     """Run the item's checks here, on the recorded values; ``proxy(name)`` stands for a function."""
+    import importlib
+
     from course import calculators
 
     points = float(spec["points"])
-    ns: dict[str, Any] = {"__builtins__": builtins, "calculators": calculators, "math": math}
+    ns: dict[str, Any] = {"__builtins__": builtins, "calculators": calculators, "math": math,
+                          "variants": TrustedVariants(student, release_key or (lambda a: ""))}
+    for module in spec.get("modules", []):
+        ns[module] = importlib.import_module(f"course.{module}")
     for name in spec["names"]:
         v = values.get(name, Missing())
         if isinstance(v, Missing):
@@ -198,8 +225,9 @@ def score_code(spec: dict, values: dict, proxy: Callable[[str], Any]) -> Verdict
     return Verdict(points, points, "Correct: passed every check.")
 
 
-def score(spec: dict, values: dict, *, student: str, release_key: Callable[[], str],
+def score(spec: dict, values: dict, *, student: str, release_key: Callable[[str], str],
           proxy: Callable[[str], Any]) -> Verdict:
+    """``release_key(assignment)`` gives the key the grader derives from the secret."""
     kind = spec.get("kind")
     if kind == "single":
         return score_single(spec, values)
@@ -208,11 +236,11 @@ def score(spec: dict, values: dict, *, student: str, release_key: Callable[[], s
     if kind == "numeric":
         return score_numeric(spec, values)
     if kind == "case":
-        return score_case(spec, values, student=student, release_key=release_key())
+        return score_case(spec, values, student=student, release_key=release_key(spec["assignment"]))
     if kind == "key_feature":
         return score_key_feature(spec, values)
     if kind == "script_concordance":
         return score_script_concordance(spec, values)
     if kind == "code":
-        return score_code(spec, values, proxy)
+        return score_code(spec, values, proxy, student=student, release_key=release_key)
     raise ValueError(f"unknown item kind {kind!r}; known: {', '.join(KINDS)}")

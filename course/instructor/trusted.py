@@ -171,7 +171,7 @@ class TrustedGrade(NbGraderPreprocessor):
 
         items = resources.get(RESOURCE_KEY, {})
         info = resources.get("nbgrader", {})
-        student, assignment = info.get("student", ""), info.get("assignment", "")
+        student = info.get("student", "")
         launcher = coderun.get_launcher(self.launcher or None)
         for index, cell in enumerate(nb.cells):
             meta = _meta(cell)
@@ -196,7 +196,7 @@ class TrustedGrade(NbGraderPreprocessor):
                                               "(an earlier cell stopped the notebook?)")
                 else:
                     verdict = scoring.score(spec, values, student=student,
-                                            release_key=lambda: release_key(spec.get("assignment", assignment)),
+                                            release_key=release_key,
                                             proxy=lambda name: coderun.Proxy(runner, name))
             except coderun.SandboxFailure as err:
                 verdict = scoring.Verdict(0, float(spec["points"]), f"Your code could not be run: {err}.")

@@ -34,6 +34,8 @@ SECRET_ENV = "COURSE_GRADING_SECRET"
 SECRET_FILE_ENV = "COURSE_GRADING_SECRET_FILE"
 DEFAULT_SECRET_FILE = Path("~/.config/spine-course/secret")
 STUDENT_ENV = "COURSE_STUDENT_ID"
+#: Set only inside a grading sandbox (which never sees the secret): the assignment's release key.
+RELEASE_KEY_ENV = "COURSE_RELEASE_KEY"
 
 
 class MissingSecretError(RuntimeError):
@@ -90,6 +92,8 @@ def have_secret() -> bool:
 
 def release_key(assignment: str, secret: bytes | None = None) -> str:
     """The per-assignment key injected into released notebooks (hex; not the secret)."""
+    if secret is None and os.environ.get(RELEASE_KEY_ENV) and not have_secret():
+        return os.environ[RELEASE_KEY_ENV]      # inside a grading sandbox: one assignment, no secret
     secret = load_secret() if secret is None else secret
     return hmac.new(secret, f"release:{assignment}".encode(), hashlib.sha256).hexdigest()
 
@@ -168,6 +172,7 @@ def my_case(template_spec: Mapping[str, Any], *, assignment: str, template: str,
     """
     if autograding():
         student = student_id(student)          # the collected path's id, set by the autograder
+        key = key or os.environ.get(RELEASE_KEY_ENV) or None
     if not key:
         if not have_secret():
             raise MissingSecretError(

@@ -25,8 +25,18 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 LETTERS = "ABCDEFGH"
 ITEM_PREFIX = "# course-item: "
-# Names a check may use without the student defining them (the trusted grader provides them).
+# Names a check may use without the student defining them: the trusted grader provides them
+# (``variants`` is the grader's, drawing the patient of the collected path's student; any
+# ``course`` module name is the grader's own import of it).
 TRUSTED_NAMES = {"calculators", "variants", "answers", "math"}
+
+
+def _course_modules() -> set[str]:
+    import pkgutil
+
+    import course
+
+    return {m.name for m in pkgutil.iter_modules(course.__path__)}
 
 
 def _dedent(s: str) -> str:
@@ -47,8 +57,16 @@ def student_names(code: str) -> list[str]:
             stored.add(node.name)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             stored.add(node.name)
-    skip = stored | TRUSTED_NAMES | set(dir(builtins))
+        elif isinstance(node, ast.alias):
+            stored.add(node.asname or node.name.split(".")[0])
+    skip = stored | TRUSTED_NAMES | _course_modules() | set(dir(builtins))
     return list(dict.fromkeys(n for *_, n in sorted(loaded) if n not in skip))
+
+
+def trusted_modules(code: str) -> list[str]:
+    """The ``course`` modules a check reads by name (imported by the grader for it)."""
+    names = {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
+    return sorted(names & (_course_modules() - {"instructor"}))
 
 
 @dataclass
@@ -123,7 +141,7 @@ class Assignment:
             *Kernel → Restart & Run All* and check that every cell runs.
 
             *Educational use only — not for clinical decisions.*
-            """).format(num=self.name[1:3], title=self.title, intro=self.intro, objectives=objectives)
+            """).format(num=self.name[1:].split("_")[0], title=self.title, intro=self.intro, objectives=objectives)
         self._readonly_md(text, "header")
         self._readonly_code("""
             from course import calculators
@@ -229,8 +247,9 @@ class Assignment:
         head = _dedent(stub_header) + "\n" if stub_header else ""
         self._answer_code(f"{head}### BEGIN SOLUTION\n{_dedent(solution)}\n### END SOLUTION", f"q{n}_answer")
         names = student_names(_dedent(visible) + "\n" + _dedent(hidden))
+        modules = trusted_modules(_dedent(visible) + "\n" + _dedent(hidden))
         self._graded(n, "code", points, objective, names,
-                     {"visible": _dedent(visible), "hidden": _dedent(hidden)},
+                     {"visible": _dedent(visible), "hidden": _dedent(hidden), "modules": modules},
                      self._check(n, names), visible=visible)
 
     def case(self, template: str, spec: dict, describe: str, prompt: str, expected: str,
