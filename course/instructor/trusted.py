@@ -125,8 +125,10 @@ class TrustedPrepare(NbGraderPreprocessor):
 
 
 def _timed_out(cell) -> bool:
-    """A cell the kernel had to interrupt (an endless loop): not run again for a code item."""
-    return any(o.get("output_type") == "error" and o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
+    """A cell the kernel had to interrupt (an endless loop) or that the sandboxed Execute skipped
+    (it ended its kernel): not run again when a code item's functions are loaded."""
+    return any(o.get("output_type") == "error"
+               and o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt", "CellSkipped")
                for o in cell.get("outputs", []))
 
 
