@@ -105,8 +105,8 @@ class WhichScoreApp(BlitFigureApp):
     def render(self, fig: Figure, score: str, recalibrated: bool, threshold: int) -> Rendered:
         cohort = SC.modern_cohort()
         label = SC.SCORE_LABELS[score]
-        c, fpr, tpr = _discrimination(score)
-        self._roc_line.set_data(fpr, tpr)
+        c, one_minus_spec, sensitivity = _discrimination(score)
+        self._roc_line.set_data(one_minus_spec, sensitivity)
         self._c_text.set_text(f"c = {c:.2f}")
         rows, curve, predicted = _judged(score, recalibrated)
         self._cal_line.set_data([r.predicted for r in rows], [r.observed for r in rows])
@@ -156,9 +156,9 @@ def _roc(x: np.ndarray, alive: np.ndarray, higher_is_better: bool) -> tuple[np.n
     """ROC for predicting survival: sweep the cut-off over the score's values."""
     s = x if higher_is_better else -x
     cuts = np.unique(s)[::-1]
-    tpr = [0.0] + [float((s[alive] >= k).mean()) for k in cuts]
-    fpr = [0.0] + [float((s[~alive] >= k).mean()) for k in cuts]
-    return np.array(fpr), np.array(tpr)
+    sensitivity = [0.0] + [float((s[alive] >= k).mean()) for k in cuts]
+    one_minus_spec = [0.0] + [float((s[~alive] >= k).mean()) for k in cuts]
+    return np.array(one_minus_spec), np.array(sensitivity)
 
 
 def _verdict(score: str, c: float, gap: float, nb: float, nb_all: float) -> str:
