@@ -43,6 +43,7 @@ from course.anatomy_model import (
     show_markdown,
     vascular_notes,
 )
+from course.references import author_years
 from course.plotting import CYCLE, PALETTE, Backdrop, TextSprite, new_figure, render_bitmap, style_axes
 from course.widgets import FigureApp, Rendered
 
@@ -317,13 +318,14 @@ def prevalence_figure() -> tuple[Figure, str]:
         ax.plot([hi], [i], marker="|", color=PALETTE["black"], markersize=10)
         text = f"{r['low']}–{hi}%" if r["low"] is not None and r["low"] != hi else (
             f"≈{hi}%" if r["low"] == hi else f"up to {hi}%")
-        ax.text(hi + 1.5, i, f"{text}  [{', '.join(r['source'])}]", va="center", fontsize=6.5)
+        sep = "\n" if hi >= 60 else "  "  # long labels on the right-hand bars wrap instead of running off
+        ax.text(hi + 1.5, i, f"{text}{sep}({author_years(r['source'])})", va="center", fontsize=6.5)
         labels.append(r["statement"] if len(r["statement"]) < 58 else r["statement"][:55] + "…")
         parts.append(f"{r['statement']}: {text}")
     ax.set_yticks(range(len(rows)), labels, fontsize=6.5)
     ax.invert_yaxis()
     ax.set_xlim(0, 135)
-    ax.set_xlabel("% (blue: spinal metastases; red: cord compression; dotted: 'up to')")
+    ax.set_xlabel("%\nblue: spinal metastases; red: cord compression; dotted: 'up to'")
     ax.set_title("How common? Each source counts a different thing", fontsize=9)
     alt = "Range chart of quoted frequencies. " + "; ".join(parts) + "."
     return fig, alt
