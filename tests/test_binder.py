@@ -158,7 +158,7 @@ def test_postbuild_is_executable_and_installs_without_dependencies():
         assert mode.startswith("100755"), mode
     text = POSTBUILD.read_text(encoding="utf-8")
     assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
-    assert re.search(r"^python -m pip install --no-deps (--no-cache-dir )?\.$", text, flags=re.M)
+    assert re.search(r"^\s*python -m pip install --no-deps (--no-cache-dir )?\.$", text, flags=re.M)
     for path in MUST_REMOVE:
         assert re.search(rf"^\s+{re.escape(path)}$", text, flags=re.M), f"postBuild must remove {path}"
 

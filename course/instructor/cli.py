@@ -10,6 +10,9 @@
     course-instructor report a05_scoring          # item analysis: difficulty, discrimination, plots
     course-instructor cycle a05_scoring           # collect → autograde → feedback → export → report
     course-instructor leakcheck                   # scan what students receive for answers
+    course-instructor student-branch              # student-only branch (no sources/rubrics/tests, ever)
+    course-instructor link --hub URL --repo-url URL   # the nbgitpuller link to that branch
+    course-instructor export --format canvas --roster gradebook.csv   # grades for the LMS
 
 Run from anywhere: the course directory is ``--course-dir``, else ``$COURSE_GRADING_DIR``, else the
 current directory if it holds ``nbgrader_config.py``, else the repository's ``grading/``.
@@ -25,13 +28,12 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-
 from course.instructor import variants
-from course.instructor.parallel import Course, autograde_batch
+from course.instructor.coursedir import Course
+from course.instructor.parallel import autograde_batch
+from course.instructor.release import inject_release_key
 
 REPO_GRADING = Path(__file__).resolve().parents[2] / "grading"
-RELEASE_KEY_TAG = "course-release-key"
 
 
 def find_course_dir(explicit: str | None) -> Path:
@@ -44,33 +46,20 @@ def find_course_dir(explicit: str | None) -> Path:
 
 
 def assignments_in(course: Course) -> list[str]:
-    return sorted(p.name for p in (course.root / "source").iterdir()
+    from course.instructor.bank import source_dir
+
+    return sorted(p.name for p in source_dir(course.root).iterdir()
                   if p.is_dir() and (p / f"{p.name}.ipynb").is_file())
 
 
 def uses_variants(course: Course, assignment: str) -> bool:
-    return "variants.grading_case" in course.source_notebook(assignment).read_text(encoding="utf-8")
+    text = course.source_notebook(assignment).read_text(encoding="utf-8")
+    return "variants.grading_case" in text or '\\"kind\\": \\"case\\"' in text
 
 
 def require_secret(course: Course, assignment: str) -> None:
     if uses_variants(course, assignment) and not variants.have_secret():
         raise SystemExit(f"error: {assignment} has per-student case items. " + variants.missing_secret_message())
-
-
-def inject_release_key(course: Course, assignment: str) -> bool:
-    """Write the assignment's release key into the released notebook's key cell."""
-    path = course.root / "release" / assignment / f"{assignment}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    found = False
-    for cell in nb.cells:
-        if RELEASE_KEY_TAG in cell.metadata.get("tags", []):
-            key = variants.release_key(assignment)
-            cell.source = ("# Filled in by the instructor's release step — do not edit.\n"
-                           f'RELEASE_KEY = "{key}"')
-            found = True
-    if found:
-        nbformat.write(nb, path)
-    return found
 
 
 # ------------------------------------------------------------------------------------ commands
@@ -181,6 +170,32 @@ def cmd_cycle(course: Course, args) -> int:
     return 0
 
 
+def cmd_student_branch(course: Course, args) -> int:
+    from course.instructor.student_branch import StudentBranchError, check_history, commit_student_branch
+
+    repo = Path(args.repo).resolve()
+    try:
+        commit = commit_student_branch(repo, args.branch, args.ref)
+        leaks = check_history(repo, args.branch)
+    except StudentBranchError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    if leaks:
+        raise SystemExit("error: instructor material in the student branch history: " + ", ".join(leaks[:5]))
+    print(f"student branch {args.branch!r} at {commit[:12]} (no grading sources, rubrics or tests in its history)")
+    print(f"publish it: git -C {repo} push <remote> {args.branch}")
+    return 0
+
+
+def cmd_link(course: Course, args) -> int:
+    from course.instructor.student_branch import nbgitpuller_link
+
+    try:
+        print(nbgitpuller_link(args.hub, args.repo_url, args.branch, args.path, target=args.target))
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    return 0
+
+
 def cmd_leakcheck(course: Course, args) -> int:
     from course.instructor.leakcheck import run_leak_check
 
@@ -242,6 +257,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how roster values compare with student ids (email-local-part: jdoe@uni.edu = jdoe)")
     s.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("student-branch", help="commit the student-only tree to a branch for nbgitpuller")
+    s.add_argument("--repo", default=str(REPO_GRADING.parent), help="the course repository (default: this one)")
+    s.add_argument("--branch", default="student")
+    s.add_argument("--ref", default="HEAD", help="the commit to release to students")
+    s.set_defaults(func=cmd_student_branch)
+
+    s = sub.add_parser("link", help="print the nbgitpuller link that gives students the course")
+    s.add_argument("--hub", required=True, help="the hub's URL, e.g. https://hub.example.edu")
+    s.add_argument("--repo-url", required=True, help="where students' servers clone from")
+    s.add_argument("--branch", default="student")
+    s.add_argument("--path", default="notebooks/00_start_here.ipynb", help="what opens first")
+    s.add_argument("--target", help="folder in the student's home (default: the repository's name)")
+    s.set_defaults(func=cmd_link)
 
     s = sub.add_parser("report", help="item analysis (difficulty, discrimination, histogram)")
     s.add_argument("assignments", nargs="*")
