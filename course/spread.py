@@ -28,7 +28,6 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from course import venous as V
 from course.plotting import PALETTE, new_figure, style_axes
-from course.references import author_years
 from course.widgets import FigureApp, Rendered
 
 # ----------------------------------------------------------------------------------------------
