@@ -329,7 +329,12 @@ class TextSprite(Artist):
         if renderer is None or not self.text:
             return Bbox.null()
         rgba, x0, y0 = self._place(renderer)
-        return Bbox.from_bounds(x0, y0, rgba.shape[1], rgba.shape[0])
+        rows = np.nonzero(rgba[..., 3].any(axis=1))[0]  # the bitmap keeps a full line height: use the ink
+        if rows.size == 0:
+            return Bbox.null()
+        h = rgba.shape[0]
+        # row 0 is the top of the bitmap; display y grows upwards
+        return Bbox.from_extents(x0, y0 + h - 1 - rows.max(), x0 + rgba.shape[1], y0 + h - rows.min())
 
     def draw(self, renderer: Any) -> None:
         if not self.get_visible() or not self.text:

@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from course import venous as V
-from course.plotting import PALETTE, new_figure, style_axes
+from course.plotting import PALETTE, Backdrop, new_figure, style_axes
 from course.widgets import FigureApp, Rendered
 
 # ----------------------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ class NetworkDiagram:
         self.net = net or V.default_network()
         self._frame(ax)
         if prerender:  # pasted pixel for pixel behind the axes (no resampling)
-            ax.figure.figimage(self._static_image(ax), 0, 0, origin="upper", zorder=-1)
+            ax.figure.add_artist(Backdrop(self._static_image(ax)))
         else:
             self._draw_static(ax)
         self.arrows: dict[int, FancyArrowPatch] = {}
@@ -521,7 +521,7 @@ class TracerExplorer(_ManoeuvreControls, FigureApp):
         fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.88)
         # Axes, ticks, labels and legend never change: draw them once into an image behind the live
         # axes (redrawing the tick labels on every update would double its cost).
-        fig.figimage(self._static_layer(fig), 0, 0, origin="upper", zorder=-1)
+        fig.add_artist(Backdrop(self._static_layer(fig)))
         ax = self.ax = fig.add_subplot()
         self._frame(ax)
         ax.axis("off")

@@ -345,7 +345,8 @@ class CordCheckExplorer(FigureApp):
         bake_background(fig)
         self._over = ax.plot([], [], "X", color=PALETTE["vermillion"], ms=11)[0]
         self._ok = ax.plot([], [], "o", color=PALETTE["bluish_green"], ms=10, mec=PALETTE["black"])[0]
-        self._ptext = ax.text(0, 0, "", fontsize=8, ha="center", va="bottom", fontweight="bold")
+        # Above the left panel (over the bars it collided with their limit labels and the legend).
+        self._ptext = fig.text(0.08, 0.90, "", fontsize=9, fontweight="bold")
         (self._eqd2,) = b.plot(ns, [0] * 5, "o-", color=PALETTE["orange"], lw=2)
         self._eqd2_texts = [b.text(n, 0, "", ha="center", va="bottom", fontsize=8) for n in ns]
         self._btitle = fig.text(0.60, 0.90, "", fontsize=9)
@@ -356,11 +357,8 @@ class CordCheckExplorer(FigureApp):
         res = calculators.cord_pmax_check(dose_gy=dose, fractions=n)
         self._ok.set_data([n] if res.within_limit else [], [dose] if res.within_limit else [])
         self._over.set_data([] if res.within_limit else [n], [] if res.within_limit else [dose])
-        # Above the marker and above the bar's own limit label; the first bar's text starts at the bar
-        # (centred, it would run over the y-axis labels).
-        self._ptext.set_position((n - 0.4 if n == 1 else n, max(dose, calculators.SAHGAL_PMAX[n]) + 1.4))
-        self._ptext.set_horizontalalignment("left" if n == 1 else "center")
-        self._ptext.set_text(f"{dose:g} Gy: {'within' if res.within_limit else 'over'}")
+        self._ptext.set_text(f"{dose:g} Gy in {n} fraction{'s' if n > 1 else ''}: "
+                             f"{'within' if res.within_limit else 'over'} the limit")
         if ab != self._ab:
             eq = cord_limits_eqd2(ab)
             self._eqd2.set_ydata(list(eq.values()))

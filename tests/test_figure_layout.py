@@ -182,7 +182,16 @@ def run_notebook(path: Path, rec: Recorder) -> list[FigureApp]:
     return built
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+#: Figures still to fix, by test id → what is wrong (strict: a fixed one must leave this list).
+KNOWN: dict[str, str] = {}
+
+
+def _params(items, ids):
+    return [pytest.param(item, id=i, marks=pytest.mark.xfail(strict=True, reason=KNOWN[i]) if i in KNOWN else ())
+            for item, i in zip(items, ids)]
+
+
+@pytest.mark.parametrize("path", _params(NOTEBOOKS, [p.stem for p in NOTEBOOKS]))
 def test_notebook_figures_have_clean_text(path, recorder, monkeypatch):
     monkeypatch.chdir(path.parent)
     apps = run_notebook(path, recorder)
@@ -199,7 +208,10 @@ def _buildable(cls) -> bool:
     return not cls.__name__.startswith("_") and cls.__module__ != "course.widgets"
 
 
-@pytest.mark.parametrize("cls", [c for c in APPS if _buildable(c)], ids=lambda c: f"{c.__module__}.{c.__name__}")
+_BUILDABLE = [c for c in APPS if _buildable(c)]
+
+
+@pytest.mark.parametrize("cls", _params(_BUILDABLE, [f"{c.__module__}.{c.__name__}" for c in _BUILDABLE]))
 def test_interactive_states_have_clean_text(cls, recorder):
     try:
         app = cls()
