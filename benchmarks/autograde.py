@@ -14,7 +14,7 @@ course directory:
 * **parallel** — ``python -m course.instructor autograde <assignment> --workers N`` (validation,
   N worker processes, report).
 
-Both use the course's ``nbgrader_config.py`` (cell timeout, kernel guard, output limits). Printed:
+Both use the course's ``nbgrader_config.py`` (cell timeout, sandboxed kernels, output limits). Printed:
 seconds, seconds per submission, submissions per minute, the speed-up, and whether the two runs
 gave every student the same score.
 """
