@@ -23,7 +23,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from course import isncsci as _isn
-from course.plotting import PALETTE, TextSprite
+from course.plotting import PALETTE
 from course.widgets import BlitFigureApp, Rendered
 
 EDITED = "Your own entries"
@@ -41,10 +41,10 @@ _RGB = [np.array(to_rgb(c)) for c in ("#CDEBDD", PALETTE["yellow"], "#F2B89A", "
 
 
 def _glyph(text: str, width: int, height: int, dpi: float) -> np.ndarray:
-    """Coverage (0–1) of ``text`` centred in a ``width`` × ``height`` pixel cell, 12 pt."""
+    """Coverage (0–1) of ``text`` centred in a ``width`` × ``height`` pixel cell, 9.5 pt."""
     fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
     canvas = FigureCanvasAgg(fig)
-    fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=12, color="black")
+    fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=9.5, color="black")
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba(), dtype=float)[:height, :width, :3] / 255.0
     return 1.0 - rgba.mean(axis=2)
@@ -80,7 +80,7 @@ class IsncsciWorksheet(BlitFigureApp):
     """Enter an examination and see its ISNCSCI classification, step by step."""
 
     title = "ISNCSCI worksheet"
-    figsize = (9.0, 3.6)
+    figsize = (6.8, 2.3)
 
     # -- controls -------------------------------------------------------------------------------
     def build_controls(self) -> dict[str, W.Widget]:
@@ -181,14 +181,14 @@ class IsncsciWorksheet(BlitFigureApp):
         # The grid is one RGB bitmap placed pixel for pixel with figimage (no resampling): each cell's
         # colour with its score stamped in, one glyph bitmap per distinct score rasterised once.
         # Drawing 132 text artists instead would cost ~130 ms per update.
-        self._cw, self._ch = int(0.80 * fig_w / n), int(0.60 * fig_h / rows)
-        x0, y0 = int(0.19 * fig_w), int(0.20 * fig_h)
+        self._cw, self._ch = int(0.79 * fig_w / n), int(0.75 * fig_h / rows)
+        x0, y0 = int(0.20 * fig_w), int(0.23 * fig_h)
         ax = fig.add_axes((x0 / fig_w, y0 / fig_h, n * self._cw / fig_w, rows * self._ch / fig_h))
         self._ax = ax
         ax.set_xticks(range(n))
-        ax.set_xticklabels(_isn.KEY_SENSORY_LEVELS, rotation=90, fontsize=12)
+        ax.set_xticklabels(_isn.KEY_SENSORY_LEVELS, rotation=90, fontsize=9.5)
         ax.set_yticks(range(rows))
-        ax.set_yticklabels([r[0] for r in ROWS], fontsize=12)
+        ax.set_yticklabels([r[0] for r in ROWS], fontsize=9.5)
         ax.tick_params(length=0)
         ax.set_xlim(-0.5, n - 0.5)
         ax.set_ylim(rows - 0.5, -0.5)
@@ -201,9 +201,9 @@ class IsncsciWorksheet(BlitFigureApp):
         self._image = _Bitmap(self._rgb, x0, y0)
         fig.add_artist(self._image)
         self._nli_line = ax.axvline(0, color=PALETTE["black"], lw=2.5)
-        self._title = TextSprite(ax, 0.0, -1.6, "", fontsize=13, ha="left")  # cached per distinct text
-        fig.add_artist(self._title)
-        self.dynamic.extend([self._image, self._nli_line, self._title])
+        # The result (AIS grade, levels) is the first line of the explanation below the figure, and in
+        # the alt text: no title text to redraw, and fewer pixels to encode per frame.
+        self.dynamic.extend([self._image, self._nli_line])
 
     def _paint(self, exam: dict[str, Any]) -> None:
         cw, ch = self._cw, self._ch
@@ -246,7 +246,6 @@ class IsncsciWorksheet(BlitFigureApp):
             x = _isn.KEY_SENSORY_LEVELS.index(first_nli) + 0.5
             self._nli_line.set_xdata([x, x])
         ais = _say(result.ais)
-        self._title.set_text(f"AIS {ais}  ·  neurological level {_say(nli)}")
         self.state.update(result=result, exam=exam, ais=result.ais, neurological_level=nli,
                           preset=self._applied_preset)
         alt = (f"ISNCSCI grid of {'the ' + chosen.lower() if chosen != EDITED else 'your'} examination: "

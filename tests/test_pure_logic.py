@@ -15,6 +15,7 @@ from conftest import ROOT
 PURE = [
     "course.emergency",
     "course.presentation",     # triage, localise, the two segment rules (modules 03, 08)
+    "course.anatomy_model",    # levels, neural content, compression syndromes, epidemiology tables (module 01)
     "course.venous",           # the venous-pressure teaching model (module 02)
     "course.imaging.phantom",  # the imaging phantom and its ESCC reading (module 04)
     "course.prognosis_scores", # new Katagiri, NESMS, Rades 2-month score (module 05a)

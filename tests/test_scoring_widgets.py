@@ -184,6 +184,7 @@ def test_scale_tables():
     html = scoring.scale_table("frankel")
     assert "Motor useful" in html and html.count("<tr>") == 6
     assert "S4–S5" in scoring.scale_table("asia")
+    assert "voluntary anal contraction" in scoring.scale_table("asia")  # m4: the full AIS C entry condition
     assert "Moribund" in scoring.scale_table("kps")
     assert scoring.scale_table("ecog").count("<tr>") == 7
     with pytest.raises(ValueError, match="accepted"):

@@ -3,6 +3,7 @@
 
     .venv/bin/python grading/tools/build_assignments.py            # rewrite all
     .venv/bin/python grading/tools/build_assignments.py a05_scoring
+    .venv/bin/python grading/tools/build_assignments.py --out ~/private-bank   # a private item bank
 
 The notebooks are committed; edit the definitions here and re-run (tests check that the committed
 notebooks match). Clinical content: /work/shared/reference/clinical-reference.md (sections in
@@ -553,7 +554,7 @@ def a05() -> Assignment:
         "O1": "Score the six SINS components and the total.",
         "O2": "Interpret the SINS bands and when to ask for a surgical opinion.",
         "O3": "Use the course calculators and check their results by hand.",
-    }, intro="This assignment checks the Spinal Instability Neoplastic Score (Fisher 2010): its "
+    }, intro="This assignment checks the Spinal Instability Neoplastic Score (Fisher et al., 2010): its "
              "components, its bands and its use.")
     a.header()
     a.case_setup()
@@ -602,10 +603,14 @@ def a05() -> Assignment:
               "also depends on neurology/ESCC grade, tumour radiosensitivity and the patient's "
               "systemic state and prognosis (NOMS), and on the patient's wishes. The C7 junctional "
               "location and the bilateral posterolateral involvement drive the score.",
-              [(1, "Band 7–12 potentially unstable / indeterminate."),
-               (1, "Surgical consultation recommended (≥7)."),
+              [(1, "Band 7–12 potentially unstable / indeterminate. "
+                   "[taught: 05 § 2. SINS — is the spine stable? (O2) | 7–12 potentially unstable]"),
+               (1, "Surgical consultation recommended (≥7). "
+                   "[taught: 05 § 2. SINS — is the spine stable? (O2) | 7 or more, surgical consultation]"),
                (2, "SINS is mechanical only: NOMS components (neurology, oncology, systemic) and "
-                   "patient preference also decide.")], objective="O2")
+                   "patient preference also decide. "
+                   "[taught: 05 § 4. NOMS — putting it together (O4) | Neurologic, Oncologic, Mechanical, Systemic]")],
+              objective="O2")
     return a
 
 
@@ -658,7 +663,7 @@ def a05a() -> Assignment:
            """, hidden="""
            assert rades_total == 21
            assert bsc_considered is True
-           """, objective="O3")
+           """, objective="O3", points=2)
     a.written("Mrs Novak, 77, has pancreatic cancer with liver metastases. She has been in bed for a week "
               "with cord compression at T6 (ECOG 4); her Rades 2-month score is 23. The MDT advises against "
               "surgery and offers one 8 Gy fraction for pain. She asks you: \"My neighbour had an operation "
@@ -695,6 +700,9 @@ def a05a() -> Assignment:
 
 
 def a06() -> Assignment:
+    # Every schedule is taught in module 06 with its source: 8/1 (NICE; SCORAD III), 20/5 (SCORAD III; SC.24),
+    # 30/10 and 37.5/15 (Rades long courses), 24/2 (SC.24), 16/1 and 18/1 (RTOG 0631), and 27/3 and 35/5, which lie
+    # within the post-separation-surgery SRS ranges of Laufer et al. (2013): 24–30 Gy in 3, 18–36 Gy in 5–6.
     schedules = [[8, 1], [20, 5], [30, 10], [24, 2], [27, 3], [35, 5], [16, 1], [18, 1], [37.5, 15]]
     a = Assignment("a06_treatment", "Choosing treatment: NOMS and radiobiology", minutes=45, objectives={
         "O1": "Apply the NOMS framework to choose between radiotherapy, radiosurgery and surgery.",
@@ -740,7 +748,8 @@ def a06() -> Assignment:
            """, objective="O2")
     a.case("eqd2_schedule", {"schedule": schedules, "alpha_beta": [2, 3, 10]},
            describe="Your patient is planned for {patient.schedule[0]} Gy in {patient.schedule[1]} "
-                    "fraction(s); use α/β = {patient.alpha_beta} Gy.",
+                    "fraction(s) (a schedule taught in module 06; 27 Gy in 3 and 35 Gy in 5 lie within the "
+                    "postoperative SRS ranges of Laufer et al., 2013); use α/β = {patient.alpha_beta} Gy.",
            prompt="What is the EQD2 of your patient's schedule?",
            expected="_p.schedule[0] * (_p.schedule[0] / _p.schedule[1] + _p.alpha_beta) / (2 + _p.alpha_beta)",
            solution="""
@@ -752,13 +761,22 @@ def a06() -> Assignment:
               "through NOMS to a treatment plan and explain each step.",
               "N: high-grade ESCC (3) with myelopathy. O: renal cell carcinoma is radioresistant to "
               "conventional radiotherapy. M: SINS 14 is unstable (13–18). S: fit, limited systemic "
-              "disease, can tolerate surgery. Plan: separation surgery (decompression to create a "
-              "margin of CSF around the cord) with posterior instrumentation for the instability, "
-              "followed by postoperative stereotactic radiosurgery/SBRT for durable local control; "
-              "steroids peri-operatively; discuss goals with the patient and the tumour board.",
-              [(1, "N: high-grade ESCC with myelopathy."), (1, "O: RCC radioresistant to cEBRT."),
-               (1, "M: SINS 14 unstable → stabilisation."),
-               (1, "S + plan: fit → separation surgery with instrumentation, then SRS.")], objective="O1")
+              "disease, can tolerate surgery. Plan: dexamethasone 16 mg now for her neurological signs "
+              "(with a proton-pump inhibitor and glucose checks); preoperative embolisation, because "
+              "renal cell metastases are hypervascular; separation surgery (decompression to create a "
+              "margin of CSF around the cord) with posterior instrumentation for the instability — she "
+              "meets Patchell's criteria for surgery first — followed by postoperative stereotactic "
+              "radiotherapy for durable local control; discuss goals with the patient and the tumour board.",
+              [(1, "N: high-grade ESCC with myelopathy; dexamethasone 16 mg for the neurological signs. "
+                   "[taught: 05 § 4. NOMS — putting it together (O4) | Neurologic, ESCC] "
+                   "[taught: 06 § 1. Corticosteroids (O1) | neurological symptoms or signs, 16 mg]"),
+               (1, "O: RCC radioresistant to cEBRT. "
+                   "[taught: 05 § 4. NOMS — putting it together (O4) | renal cell carcinoma, resistant]"),
+               (1, "M: SINS 14 unstable → stabilisation. "
+                   "[taught: 05 § 2. SINS — is the spine stable? (O2) | 13–18 unstable]"),
+               (1, "S + plan: fit → embolisation, then separation surgery with instrumentation, then SRS. "
+                   "[taught: 06 § 5. Surgery (O5) | embolisation, separation surgery, Patchell]")],
+              objective="O1")
     return a
 
 
@@ -773,9 +791,11 @@ def a07() -> Assignment:
     a.case_setup()
     a.single("What thecal-sac point-maximum dose (Sahgal 2013, ≤5% myelopathy risk) is quoted for a single "
              "SBRT fraction?", ["8 Gy", "10 Gy", "12.4 Gy", "16 Gy"], "C", objective="O1")
-    a.single("Which dexamethasone regimen is mainstream for cord compression?",
-             ["100 mg bolus then 96 mg/day", "16 mg/day (after an optional 10 mg bolus), then taper",
-              "2 mg/day without taper", "none; steroids are contraindicated"], "B", objective="O2")
+    a.single("A patient with suspected cord compression has new leg weakness. Which dexamethasone regimen "
+             "is mainstream?",
+             ["100 mg bolus, then 96 mg a day", "16 mg a day, then reduced after treatment",
+              "2 mg a day, stopped without a taper", "none until the biopsy result, whatever the cancer"], "B",
+             objective="O2")
     a.multiple("Which are recognised risks of high-dose dexamethasone boluses?",
                ["gastrointestinal bleeding or perforation", "psychosis", "hyperglycaemia", "hypoglycaemia"],
                {"A", "B", "C"}, objective="O3")
@@ -804,15 +824,22 @@ def a07() -> Assignment:
     a.written("A patient on dexamethasone 16 mg/day for cord compression has finished radiotherapy. "
               "Describe how you would manage the steroid from here and which complications you would "
               "monitor for and prevent.",
-              "Taper the dose gradually (over about two weeks) once definitive treatment has started or "
-              "finished, rather than stopping abruptly, watching for neurological deterioration (then "
-              "return to the previous dose). Monitor and prevent: hyperglycaemia (glucose checks), "
-              "gastrointestinal bleeding (gastric protection such as a PPI), infection (oral "
-              "candidiasis), proximal myopathy, mood disturbance/psychosis and insomnia; consider "
-              "adrenal suppression if long courses are stopped.",
-              [(2, "Gradual taper (about two weeks), re-escalate if deficits worsen."),
-               (1, "Glucose monitoring and gastric protection."),
-               (1, "At least two further side effects (infection, myopathy, psychiatric, adrenal).")],
+              "Reduce the dose gradually now that definitive treatment has started, rather than stopping "
+              "abruptly, and stop it: sources differ on how long — about 5–7 days (NICE CG75, as "
+              "reported), 10 days (Sørensen) or 14 days (Heimdal and many local protocols) — any of "
+              "these is acceptable if the reduction is gradual, in whole tablets. Watch the neurology and "
+              "increase the dose again if the deficit returns. Monitor and prevent: hyperglycaemia "
+              "(capillary glucose checks), peptic ulceration and bleeding (a proton-pump inhibitor), "
+              "infection, muscle wasting (proximal weakness that can mimic neurological deterioration) "
+              "and mood or sleep disturbance.",
+              [(1, "Gradual reduction and stop; any sourced length accepted (5–7, 10 or 14 days). "
+                   "[taught: 06 § 1. Corticosteroids (O1) | 5–7 days, 10 days, 14 days]"),
+               (1, "Increase again if the deficit returns. "
+                   "[taught: 06 § 1. Corticosteroids (O1) | increase again if the deficit returns]"),
+               (1, "Glucose monitoring and a proton-pump inhibitor. "
+                   "[taught: 06 § 1. Corticosteroids (O1) | proton-pump inhibitor, capillary glucose]"),
+               (1, "At least two further side effects (infection, muscle wasting, mood or sleep). "
+                   "[taught: 07 § 3. Complications caused by treatment | infection, mood, muscle wasting]")],
               objective="O2")
     return a
 
@@ -884,10 +911,16 @@ def a08() -> Assignment:
               "may underestimate survival. It supports discussing palliative surgery (or excision "
               "if solitary without major-organ spread) alongside radiotherapy/SRS; the plan also "
               "uses NOMS (neurology, radioresistant histology, stability) and the patient's goals.",
-              [(1, "Explains the band (9–11, ≥6 months) in plain words."),
-               (1, "Population estimate, not an individual prediction."),
-               (1, "Dated against modern systemic therapy; may underestimate survival."),
-               (1, "Links to the plan (Tokuhashi guidance + NOMS + patient's goals).")], objective="O2, O3")
+              [(1, "Explains the band (9–11, ≥6 months) in plain words. "
+                   "[taught: 05 § 5. Revised Tokuhashi — how long is the patient likely to live? (O5) | "
+                   "9–11 six months or more]"),
+               (1, "Population estimate, not an individual prediction. "
+                   "[taught: 05a § 7. Talking about prognosis and goals of care (O5) | population estimate, ranges and scenarios]"),
+               (1, "Dated against modern systemic therapy; may underestimate survival. "
+                   "[taught: 08 § 3. When the sources disagree: the NSCLC patient | targeted, underestimate survival]"),
+               (1, "Links to the plan (Tokuhashi guidance + NOMS + patient's goals). "
+                   "[taught: 05 § 5. Revised Tokuhashi — how long is the patient likely to live? (O5) | "
+                   "palliative surgery, excisional surgery]")], objective="O2, O3")
     return a
 
 
@@ -902,10 +935,15 @@ def assignments() -> list[Assignment]:
 
 
 def main(argv: list[str]) -> None:
+    out = GRADING
+    if "--out" in argv:                 # write source/ and rubrics/ of a private item bank
+        i = argv.index("--out")
+        out = Path(argv[i + 1]).expanduser().resolve()
+        argv = argv[:i] + argv[i + 2:]
     names = argv or list(BUILDERS)
     for name in names:
-        path = BUILDERS[name]().write(GRADING)
-        print(f"wrote {path.relative_to(GRADING.parent)}")
+        path = BUILDERS[name]().write(out)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":
