@@ -1382,7 +1382,7 @@ def corrected_calcium(*, calcium_mmol_l: object = _MISSING, albumin_g_l: object 
 REFERENCE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "sins": ("fisher2010_sins", "fourney2011_sins", "fisher2014_sins"),
     "escc": ("bilsky2010_escc", "radiopaedia_escc"),
-    "noms": ("laufer2013_noms", "ao_radiosensitivity", "sahgal2021_sc24"),
+    "noms": ("laufer2013_noms", "ao_radiosensitivity", "maranzano_latini1995"),
     "revised_tokuhashi": ("tokuhashi2005", "tokuhashi2014"),
     "tomita": ("tomita2001",),
     "bauer": ("bauer1995",),

@@ -45,7 +45,7 @@ class WhichScoreApp(BlitFigureApp):
     """
 
     title = "Which score would you trust? — one synthetic cohort, three ways to judge a score"
-    figsize = (8.3, 3.4)
+    figsize = (7.8, 3.1)
 
     def build_controls(self) -> dict[str, W.Widget]:
         style = {"description_width": "initial"}
@@ -85,7 +85,8 @@ class WhichScoreApp(BlitFigureApp):
         self._dca.set_xlabel("threshold", fontsize=_FONT)
         self._dca.set_ylabel("net benefit", fontsize=_FONT)
         self._dca.set_title("Decision curve", fontsize=_FONT, loc="left")
-        self._dca.text(0.33, 0.02, "operate on no one", fontsize=_FONT - 1, color=PALETTE["black"])
+        self._dca.text(0.79, -0.072, "operate on no one", fontsize=_FONT - 1, color=PALETTE["black"], ha="right",
+                       va="bottom")
         self._dca.text(0.12, 0.47, "operate on all (dashed)", fontsize=_FONT - 1, color=PALETTE["vermillion"])
         fig.text(0.01, 0.955, "Synthetic cohort of 202 invented patients (not real data)", fontsize=_FONT,
                  style="italic", ha="left", va="center")

@@ -196,9 +196,11 @@ def steroid_safety() -> list[dict[str, Any]]:
 
 def schedule_table(schedules: list[Schedule]) -> str:
     """Deterministic text summary: day 1, full daily dose, last dosing day and cumulative total."""
-    lines = [f"{'regimen':<16}{'day 1':>8}{'daily':>8}{'last day':>10}{'total':>9}"]
-    for s in schedules:
-        lines.append(f"{s.regimen.id:<16}{s.daily[0]:>6g} mg{s.regimen.daily_mg:>5g} mg"
+    names = [s.regimen.label.split(":")[0] for s in schedules]  # "NICE NG234 (2023)", never the data id
+    width = max([len("regimen")] + [len(n) for n in names]) + 2
+    lines = [f"{'regimen':<{width}}{'day 1':>8}{'daily':>8}{'last day':>10}{'total':>9}"]
+    for name, s in zip(names, schedules):
+        lines.append(f"{name:<{width}}{s.daily[0]:>6g} mg{s.regimen.daily_mg:>5g} mg"
                      f"{s.last_dose_day:>10d}{s.total_mg:>6g} mg")
     return "\n".join(lines)
 

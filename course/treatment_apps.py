@@ -116,7 +116,7 @@ class SteroidExplorer(FigureApp):
         table = ("<table><tr><th>Regimen</th><th>Day 1 (mg)</th><th>Full daily (mg)</th><th>Last dose day</th>"
                  "<th>Cumulative (mg)</th><th>Illustrative parts</th></tr>" + rows + "</table>")
         alt = "Dexamethasone schedules. " + "; ".join(
-            f"{s.regimen.id.replace('_', ' ')}: {s.daily[0]:g} mg on day 1, {s.regimen.daily_mg:g} mg/day full dose, "
+            f"{s.regimen.label.split(':')[0]}: {s.daily[0]:g} mg on day 1, {s.regimen.daily_mg:g} mg/day full dose, "
             f"last dose on day {s.last_dose_day}, cumulative {s.total_mg:g} mg" for s in scheds.values()) \
             if scheds else "Dexamethasone schedules: no regimen selected."
         return Rendered(alt=alt, html=table)

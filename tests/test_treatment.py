@@ -93,6 +93,8 @@ def test_steroid_explorer_headless():
 def test_schedule_table_text():
     text = T.schedule_table([T.steroid_schedule("source_document")])
     assert "26 mg" in text and "104 mg" in text
+    every = T.schedule_table([T.steroid_schedule(r) for r in T.steroid_regimens()])
+    assert "NICE NG234 (2023)" in every and not any(r in every for r in T.steroid_regimens())  # no data ids
 
 
 # ----------------------------------------------------------------------------------------------
