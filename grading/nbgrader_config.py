@@ -9,6 +9,8 @@ The same file serves a laptop and the course JupyterHub: only environment variab
 * ``COURSE_UNSAFE_NO_SANDBOX=yes-run-student-code-unconfined``  grade without a sandbox (unsafe)
 * ``COURSE_GRADING_SECRET`` / ``~/.config/spine-course/secret``  the instructor secret of the
                            per-student case variants (see course/instructor/variants.py)
+* ``COURSE_ITEM_BANK``     a private item bank outside the repository (its ``source/`` replaces the
+                           public ``grading/source``; see course/instructor/bank.py)
 """
 
 import os
@@ -18,9 +20,11 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
                                     SaveAutoGrades)
 
+from course.instructor.bank import nbgrader_source_directory
 from course.instructor.execute import SandboxedExecute
 from course.instructor.nbgrader_ext import LimitOutputChars
 from course.instructor.sanitize import ForgetUnknownCells, SanitizeNotebook
+from course.instructor.trusted import TrustedGrade, TrustedPrepare
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -29,6 +33,7 @@ c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this 
 c.CourseDirectory.course_id = "spine-metastases"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
+c.CourseDirectory.source_directory = nbgrader_source_directory()   # public source/ or $COURSE_ITEM_BANK
 c.Exchange.root = os.environ.get("COURSE_EXCHANGE") or os.path.join(HERE, "exchange")
 c.Exchange.path_includes_course = True
 
@@ -59,9 +64,13 @@ c.Autograde.sanitize_preprocessors = [
     OverwriteCells,
     CheckCellMetadata,
 ]
+# Grading happens in this process, not in the student's kernel (course/instructor/trusted.py):
+# TrustedPrepare takes the item specs out before the kernel starts, TrustedGrade scores the values
+# the kernel recorded and writes the points that SaveAutoGrades reads.
 c.Autograde.autograde_preprocessors = [
+    TrustedPrepare,
     SandboxedExecute,    # nbgrader's Execute + crash recovery: a dead kernel costs one cell, not all
-
+    TrustedGrade,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,

@@ -46,12 +46,15 @@ def find_course_dir(explicit: str | None) -> Path:
 
 
 def assignments_in(course: Course) -> list[str]:
-    return sorted(p.name for p in (course.root / "source").iterdir()
+    from course.instructor.bank import source_dir
+
+    return sorted(p.name for p in source_dir(course.root).iterdir()
                   if p.is_dir() and (p / f"{p.name}.ipynb").is_file())
 
 
 def uses_variants(course: Course, assignment: str) -> bool:
-    return "variants.grading_case" in course.source_notebook(assignment).read_text(encoding="utf-8")
+    text = course.source_notebook(assignment).read_text(encoding="utf-8")
+    return "variants.grading_case" in text or '\\"kind\\": \\"case\\"' in text
 
 
 def require_secret(course: Course, assignment: str) -> None:

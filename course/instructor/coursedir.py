@@ -24,7 +24,9 @@ class Course:
         return self.root / "submitted"
 
     def source_notebook(self, assignment: str) -> Path:
-        return self.root / "source" / assignment / f"{assignment}.ipynb"
+        from course.instructor.bank import source_dir      # grading/source or $COURSE_ITEM_BANK
+
+        return source_dir(self.root) / assignment / f"{assignment}.ipynb"
 
     def autograded_notebook(self, student: str, assignment: str) -> Path:
         return self.root / "autograded" / student / assignment / f"{assignment}.ipynb"

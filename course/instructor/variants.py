@@ -152,7 +152,7 @@ def student_id(typed: str | None = "") -> str:
     ``COURSE_STUDENT_ID``.
     """
     if autograding():
-        return student_from_path()
+        return _GRADING_STUDENT[0] if _GRADING_STUDENT else student_from_path()
     for value in (typed, os.environ.get("JUPYTERHUB_USER"), os.environ.get(STUDENT_ENV)):
         if value and str(value).strip():
             return str(value).strip()
@@ -166,21 +166,20 @@ def my_case(template_spec: Mapping[str, Any], *, assignment: str, template: str,
             key: str | None, student: str) -> Patient:
     """The patient a student sees in the released notebook.
 
-    ``key`` is the release key injected by ``course-instructor generate``. When it is missing (the
-    source notebook, or while autograding with the secret at hand) the key is derived from the
-    secret.
+    ``key`` is the release key injected by ``course-instructor generate`` (and filled in again by
+    the autograder, which never gives the kernel the secret). When it is missing (the instructor
+    running the source notebook) the key is derived from the secret.
     """
-    if autograding() or not key:
-        if not key and not have_secret() and not os.environ.get(RELEASE_KEY_ENV):
+    if autograding():
+        student = student_id(student)          # the collected path's id, set by the autograder
+        key = key or os.environ.get(RELEASE_KEY_ENV) or None
+    if not key:
+        if not have_secret():
             raise MissingSecretError(
                 "This notebook has no release key (RELEASE_KEY is None): use the notebook released "
                 "by your instructor. Instructors: " + missing_secret_message()
             )
-        if autograding() and (have_secret() or os.environ.get(RELEASE_KEY_ENV)):
-            key = release_key(assignment)
-            student = student_from_path()
-        elif not key:
-            key = release_key(assignment)
+        key = release_key(assignment)
     return draw(template_spec, key=key, assignment=assignment, template=template, student=student)
 
 
@@ -190,3 +189,12 @@ def grading_case(template_spec: Mapping[str, Any], *, assignment: str, template:
     student = student or student_id()
     return draw(template_spec, key=release_key(assignment), assignment=assignment, template=template,
                 student=student)
+
+
+_GRADING_STUDENT: list[str] = []
+
+
+def set_grading_student(student: str) -> None:
+    """Called by the autograder's filled-in key cell: the id of the collected submission, so the
+    kernel draws the patient the student saw. (Grading itself never trusts the kernel's id.)"""
+    _GRADING_STUDENT[:] = [str(student)]

@@ -3,6 +3,7 @@
 
     .venv/bin/python grading/tools/build_assignments.py            # rewrite all
     .venv/bin/python grading/tools/build_assignments.py a05_scoring
+    .venv/bin/python grading/tools/build_assignments.py --out ~/private-bank   # a private item bank
 
 The notebooks are committed; edit the definitions here and re-run (tests check that the committed
 notebooks match). Clinical content: /work/shared/reference/clinical-reference.md (sections in
@@ -934,10 +935,15 @@ def assignments() -> list[Assignment]:
 
 
 def main(argv: list[str]) -> None:
+    out = GRADING
+    if "--out" in argv:                 # write source/ and rubrics/ of a private item bank
+        i = argv.index("--out")
+        out = Path(argv[i + 1]).expanduser().resolve()
+        argv = argv[:i] + argv[i + 2:]
     names = argv or list(BUILDERS)
     for name in names:
-        path = BUILDERS[name]().write(GRADING)
-        print(f"wrote {path.relative_to(GRADING.parent)}")
+        path = BUILDERS[name]().write(out)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":
