@@ -81,7 +81,7 @@ def build_steps(case_id: str) -> list[tuple[str, Question]]:
         prompt=f"{c['imaging_text']} Grade the epidural compression (Bilsky ESCC) on the axial T2 image.{note}",
         explanation=e.explanation + note,
         options=tuple(Option(f"ESCC {g}", g == e.grade,
-                             (f"Yes. {e.explanation}" if g == e.grade else f"ESCC {g} means: {d.lower()}."))
+                             (f"Yes. {e.explanation}" if g == e.grade else f"ESCC {g} means: {d[0].lower() + d[1:]}."))
                       for g, d in calculators.ESCC_GRADES.items()))))
     # 3. scores
     steps.append(("Scores", Numeric(
