@@ -476,14 +476,14 @@ def localise(
 CATEGORIES = ("emergency", "cauda_equina", "urgent", "routine")
 CATEGORY_LABELS = {
     "emergency": "MSCC emergency — coordinator now, MRI within 24 hours",
-    "cauda_equina": "Cauda equina pathway (no cancer) — emergency MRI, no steroid",
+    "cauda_equina": "No cancer: cauda equina or spinal emergency — emergency MRI, no steroid",
     "urgent": "Spinal metastases pain — advice within 24 hours, MRI within a week",
     "routine": "Not urgent — routine care with safety-netting",
 }
 #: Short names for the sorting board.
-CATEGORY_SHORT = {"emergency": "MSCC now", "cauda_equina": "Cauda equina", "urgent": "Within a week",
+CATEGORY_SHORT = {"emergency": "MSCC now", "cauda_equina": "Spinal emergency", "urgent": "Within a week",
                   "routine": "Routine"}
-PATHWAYS = ("mscc", "ces", "none")
+PATHWAYS = ("mscc", "ces", "spinal", "none")
 #: Features that place a person on the MSCC pathway (past, current or suspected cancer).
 CANCER_FEATURES = ("cancer_history", "suspected_cancer", "lymphoma_suspected")
 #: Neurological symptoms and signs (NICE's list, addendum A.4).
