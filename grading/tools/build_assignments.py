@@ -635,11 +635,19 @@ def a05a() -> Assignment:
     a.numeric("A 59-year-old man has hormone-independent prostate cancer, no visceral or cerebral metastases "
               "and multiple bone metastases. He has had chemotherapy; he is ECOG 3; his LDH is 310 IU/L and "
               "his other blood tests are normal. What is his new Katagiri score?", 6, 0, objective="O2")
-    a.single("An 81-year-old woman with lung cancer, liver metastases and cord compression at T8 stopped "
-             "walking 9 days ago. Her Rades score for death within 2 months is 21 and she is not fit for "
-             "surgery. Which radiotherapy schedule do you recommend?",
-             ["8 Gy in a single fraction", "30 Gy in 10 fractions", "separation surgery, then SBRT",
-              "40 Gy in 20 fractions"], "A", objective="O3")
+    a.key_feature("An 81-year-old woman with lung cancer, liver metastases and cord compression at T8 stopped "
+                  "walking 9 days ago. Her Rades score for death within 2 months is 21 and she is not fit for "
+                  "surgery.",
+                  [{"prompt": "Which radiotherapy schedule do you recommend?",
+                    "options": ["8 Gy in a single fraction", "30 Gy in 10 fractions",
+                                "separation surgery, then SBRT", "40 Gy in 20 fractions"], "answer": "A"},
+                   {"prompt": "Which two things do you do today?",
+                    "options": ["ask the palliative-care team to see her",
+                                "tell her that radiotherapy will get her walking again",
+                                "ask what matters most to her and where she wants to be cared for",
+                                "wait for the radiotherapy result before discussing the outlook"],
+                    "answer": {"A", "C"}, "max_choices": 2}],
+                  objective="O3, O5", points=2)
     a.multiple("Which statements about judging a prognostic score are true?",
                ["a c-statistic of 0.5 means the score orders patients no better than chance",
                 "a score can discriminate well and still be badly calibrated in a new era",
