@@ -1,29 +1,34 @@
-"""Autograde throughput: sequential ``nbgrader autograde`` against the course's parallel CLI.
+"""Autograde speed: one plain sequential ``nbgrader autograde`` (no sandbox) against the course's
+sandboxed parallel autograder, on the same batch, interleaved, medians of several runs.
 
-    python benchmarks/autograde.py                       # 12 submissions of a01_anatomy
-    python benchmarks/autograde.py --students 24 --assignment a05_scoring --workers 2
+    python benchmarks/autograde.py                                   # 48 submissions of a06_treatment, 3 rounds
+    python benchmarks/autograde.py --students 48 --rounds 3 --workers 2 --large 200
+    python benchmarks/autograde.py --profile                         # where nbgrader's time goes
 
-A temporary copy of the nbgrader course (``grading/nbgrader_config.py`` + ``grading/source``) is made,
-the assignment is generated with ``python -m course.instructor generate`` (a throwaway variants
-secret), and a batch of synthetic submissions is written: every answer cell filled from the source
-solution, except that every third student leaves one answer unanswered and every fourth leaves
-two (so scores differ). The same batch is then graded twice, each time in a fresh copy of that
-course directory:
+A temporary copy of the nbgrader course (``grading/nbgrader_config.py`` + the assignment's source)
+is made, the assignment is generated with ``python -m course.instructor generate`` (a throwaway
+secret), and a batch of synthetic submissions is written: every answer filled from the source
+solution, except that every third student leaves one answer unanswered and every fourth two (so
+scores differ). Each round grades the batch in fresh copies of that course, in alternating order:
 
-* **sequential** — ``nbgrader autograde <assignment>`` (one process, one student after the other);
-* **parallel** — ``python -m course.instructor autograde <assignment> --workers N`` (validation,
-  N worker processes, report).
+* **sequential** — ``nbgrader autograde <assignment> --force``: one process, one student after the
+  other, no sandbox (``COURSE_UNSAFE_NO_SANDBOX``), the course's trusted grading;
+* **parallel** — ``python -m course.instructor autograde <assignment> --workers N``: validation,
+  N worker processes, every kernel and every code-item call in its own bubblewrap sandbox.
 
-Both use the course's ``nbgrader_config.py`` (cell timeout, kernel guard, output limits). Printed:
-seconds, seconds per submission, submissions per minute, the speed-up, and whether the two runs
-gave every student the same score.
+Printed: seconds per run, medians, seconds per submission, the speed-up of the medians, the CPU
+seconds of each run (user + system of the whole process tree: on a machine shared with other work
+wall time is inflated, CPU time much less), and whether every run gave every student the same
+score. ``--large N`` also times one parallel run of N submissions.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,25 +38,34 @@ from pathlib import Path
 from _common import ROOT, cores, print_header, table
 
 SECRET = "benchmark-throwaway-secret"
+UNSAFE = {"COURSE_UNSAFE_NO_SANDBOX": "yes-run-student-code-unconfined"}
 
 
-def env() -> dict[str, str]:
+def env(extra: dict[str, str] | None = None) -> dict[str, str]:
     e = dict(os.environ)
     e["COURSE_GRADING_SECRET"] = SECRET
-    e.pop("COURSE_GRADING_SECRET_FILE", None)
+    for var in ("COURSE_GRADING_SECRET_FILE", "COURSE_ITEM_BANK", "COURSE_UNSAFE_NO_SANDBOX"):
+        e.pop(var, None)
     e["PATH"] = str(Path(sys.executable).parent) + os.pathsep + e.get("PATH", "")
     e.setdefault("MPLBACKEND", "Agg")
+    e.update(extra or {})
     return e
 
 
-def run(cmd: list[str], cwd: Path) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True)
-    seconds = time.perf_counter() - t0
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run(cmd: list[str], cwd: Path, extra: dict[str, str] | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process tree)."""
+    c0, t0 = _children_cpu(), time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env(extra), capture_output=True, text=True)
+    seconds, cpu = time.perf_counter() - t0, _children_cpu() - c0
     if proc.returncode:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-20:])
         raise SystemExit(f"{' '.join(cmd[:5])} … failed ({proc.returncode}):\n{tail}")
-    return seconds
+    return seconds, cpu
 
 
 def make_batch(course: Path, assignment: str, n: int) -> list[str]:
@@ -84,45 +98,98 @@ def gradebook_scores(course: Path, assignment: str) -> dict[str, float]:
     return {s: v[0] for s, v in scores(Course(course), assignment).items()}
 
 
+def template_course(work: Path, assignment: str, n: int) -> tuple[Path, list[str]]:
+    template = work / f"template-{n}"
+    template.mkdir()
+    shutil.copy(ROOT / "grading" / "nbgrader_config.py", template)
+    shutil.copytree(ROOT / "grading" / "source" / assignment, template / "source" / assignment)
+    run([sys.executable, "-m", "course.instructor", "--course-dir", str(template), "generate", assignment], ROOT)
+    return template, make_batch(template, assignment, n)
+
+
+def profile(work: Path, assignment: str, n: int = 6) -> None:
+    """cProfile of nbgrader's API grading ``n`` submissions in one process (plain, then with the
+    worker's cuts), printed as the top functions by cumulative time, and the kernel shutdown cost."""
+    code = f"""
+import cProfile, os, pstats, sys, time
+os.chdir({str(work / 'prof')!r})
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.apps.nbgraderapp import NbGraderApp
+app = NbGraderApp(); app.initialize([])
+if sys.argv[1] == "cut":
+    from course.instructor import speedups; speedups.apply(app.config)
+api = NbGraderAPI(config=app.config)
+students = sorted(os.listdir("submitted"))
+api.autograde({assignment!r}, students[0], force=True, create=True)
+pr = cProfile.Profile(); t0 = time.perf_counter(); c0 = time.process_time(); pr.enable()
+for s in students[1:]:
+    assert api.autograde({assignment!r}, s, force=True, create=True)["success"]
+pr.disable()
+k = len(students) - 1
+print(f"{{sys.argv[1]}}: {{(time.perf_counter() - t0) / k:.2f}} s wall and {{(time.process_time() - c0) / k:.2f}} s "
+      "grader CPU per submission")
+pstats.Stats(pr).sort_stats("cumulative").print_stats(r"(nbclient|jupyter_client|nbgrader|sqlite|course)", 18)
+"""
+    template, _ = template_course(work, assignment, n)
+    for mode in ("plain", "cut"):
+        shutil.rmtree(work / "prof", ignore_errors=True)
+        shutil.copytree(template, work / "prof")
+        proc = subprocess.run([sys.executable, "-c", code, mode], env=env(UNSAFE), capture_output=True, text=True)
+        print(proc.stdout[-6000:] if proc.returncode == 0 else proc.stderr[-3000:])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--assignment", default="a01_anatomy")
-    parser.add_argument("--students", type=int, default=12)
+    parser.add_argument("--assignment", default="a06_treatment")
+    parser.add_argument("--students", type=int, default=48)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=cores())
+    parser.add_argument("--large", type=int, default=0, help="also time one parallel run of this many")
+    parser.add_argument("--profile", action="store_true", help="profile nbgrader's API instead")
     args = parser.parse_args(argv)
-    print_header("Autograde throughput: sequential nbgrader vs the parallel course CLI")
-
+    print_header("Autograde: plain sequential nbgrader (no sandbox) vs the sandboxed parallel course CLI")
     work = Path(tempfile.mkdtemp(prefix="autograde-bench-"))
     try:
-        template = work / "template"
-        template.mkdir()
-        shutil.copy(ROOT / "grading" / "nbgrader_config.py", template)
-        shutil.copytree(ROOT / "grading" / "source" / args.assignment, template / "source" / args.assignment)
-        cli = [sys.executable, "-m", "course.instructor", "--course-dir"]
-        t_gen = run(cli + [str(template), "generate", args.assignment], ROOT)
-        students = make_batch(template, args.assignment, args.students)
-        print(f"{args.assignment}: generated in {t_gen:.1f} s; {len(students)} synthetic submissions\n",
-              flush=True)
-
-        seq, par = work / "sequential", work / "parallel"
-        shutil.copytree(template, seq)
-        shutil.copytree(template, par)
-        t_seq = run([sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--force"], seq)
-        t_par = run(cli + [str(par), "autograde", args.assignment, "--workers", str(args.workers), "--quiet"], ROOT)
-        s_seq, s_par = gradebook_scores(seq, args.assignment), gradebook_scores(par, args.assignment)
-        agree = s_seq == s_par and len(s_seq) == len(students)
+        if args.profile:
+            profile(work, args.assignment)
+            return 0
+        template, students = template_course(work, args.assignment, args.students)
         n = len(students)
-        rows = [
-            ["`nbgrader autograde` (sequential)", 1, f"{t_seq:.1f}", f"{t_seq / n:.2f}", f"{60 * n / t_seq:.0f}", "1.0×"],
-            [f"`course-instructor autograde --workers {args.workers}`", args.workers, f"{t_par:.1f}",
-             f"{t_par / n:.2f}", f"{60 * n / t_par:.0f}", f"{t_seq / t_par:.1f}×"],
-        ]
-        print(table(["command", "processes", "seconds", "s / submission", "submissions / min", "speed-up"], rows))
-        print(f"\nSame score for every student in both runs: {'yes' if agree else 'NO'}"
-              f" (scores: {sorted(set(s_par.values()))})")
-        if not agree:
-            diff = {s: (s_seq.get(s), s_par.get(s)) for s in students if s_seq.get(s) != s_par.get(s)}
-            print(f"Differences (sequential, parallel): {diff}")
+        print(f"{args.assignment}: {n} synthetic submissions; {args.rounds} rounds, interleaved\n", flush=True)
+        times: dict[str, list[tuple[float, float]]] = {"sequential": [], "parallel": []}
+        all_scores = []
+        for r in range(args.rounds):
+            order = ["sequential", "parallel"] if r % 2 == 0 else ["parallel", "sequential"]
+            for mode in order:
+                dest = work / f"{mode}-{r}"
+                shutil.copytree(template, dest)
+                if mode == "sequential":
+                    t = run([sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--force"], dest, UNSAFE)
+                else:
+                    t = run([sys.executable, "-m", "course.instructor", "--course-dir", str(dest), "autograde",
+                             args.assignment, "--workers", str(args.workers), "--quiet"], ROOT)
+                times[mode].append(t)
+                all_scores.append(gradebook_scores(dest, args.assignment))
+                print(f"round {r + 1} {mode:>10}: {t[0]:6.1f} s wall, {t[1]:6.1f} s CPU", flush=True)
+                shutil.rmtree(dest, ignore_errors=True)
+        med = {m: statistics.median(w for w, _ in v) for m, v in times.items()}
+        cpu = {m: statistics.median(c for _, c in v) for m, v in times.items()}
+        rows = [["`nbgrader autograde` (sequential, no sandbox)", 1, f"{med['sequential']:.1f}",
+                 f"{med['sequential'] / n:.2f}", f"{cpu['sequential']:.0f}", "1.0×"],
+                [f"`course-instructor autograde --workers {args.workers}` (sandboxed)", args.workers,
+                 f"{med['parallel']:.1f}", f"{med['parallel'] / n:.2f}", f"{cpu['parallel']:.0f}",
+                 f"{med['sequential'] / med['parallel']:.1f}×"]]
+        print()
+        print(table(["command", "processes", "median s", "s / submission", "CPU s", "speed-up"], rows))
+        agree = all(s == all_scores[0] for s in all_scores) and len(all_scores[0]) == n
+        print(f"\nSame score for every student in every run: {'yes' if agree else 'NO'}"
+              f" (scores: {sorted(set(all_scores[0].values()))})")
+        if args.large:
+            big, _ = template_course(work, args.assignment, args.large)
+            t = run([sys.executable, "-m", "course.instructor", "--course-dir", str(big), "autograde",
+                     args.assignment, "--workers", str(args.workers), "--quiet"], ROOT)
+            print(f"\n{args.large} submissions, sandboxed parallel ({args.workers} workers): {t[0]:.0f} s wall "
+                  f"({t[0] / 60:.1f} min, {t[0] / args.large:.2f} s per submission), {t[1]:.0f} s CPU")
         return 0 if agree else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

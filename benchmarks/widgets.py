@@ -2,6 +2,7 @@
 
     python benchmarks/widgets.py              # 3 rounds over every control's values
     python benchmarks/widgets.py --rounds 5
+    python benchmarks/widgets.py --only prognosis_apps   # one module's apps
 
 Every :class:`course.widgets.FigureApp` subclass is discovered (all ``course`` submodules are
 imported and the subclass tree is walked; abstract bases that cannot be built with defaults are
@@ -87,11 +88,12 @@ def control_values(widget) -> list:
     return [current] + values if values else []
 
 
-def measure_all(rounds: int = 3) -> dict:
-    """Instantiate and drive every app; return per-app timings in milliseconds."""
+def measure_all(rounds: int = 3, only: str = "") -> dict:
+    """Instantiate and drive every app (or those whose name contains ``only``); timings in milliseconds."""
     import time as _time
 
     apps, errors = discover()
+    apps = [c for c in apps if only in f"{c.__module__}.{c.__name__}"]
     results = []
     for cls in apps:
         name = f"{cls.__module__}.{cls.__name__}"
@@ -131,24 +133,24 @@ def measure_all(rounds: int = 3) -> dict:
     return {"results": results, "errors": errors}
 
 
-def kernel_main(rounds: int) -> None:
+def kernel_main(rounds: int, only: str = "") -> None:
     """Entry point inside the kernel: print the results as one JSON line after a marker."""
     import os
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    print(MARK + json.dumps(measure_all(rounds)))
+    print(MARK + json.dumps(measure_all(rounds, only)))
 
 
 # ----------------------------------------------------------------------------------------------
 # Runs in the driver process
 # ----------------------------------------------------------------------------------------------
-def run_in_kernel(rounds: int) -> dict:
+def run_in_kernel(rounds: int, only: str = "") -> dict:
     import nbformat
     from nbclient import NotebookClient
 
     here = Path(__file__).resolve()
     code = (f"import runpy\nns = runpy.run_path({str(here)!r}, run_name='widget_bench')\n"
-            f"ns['kernel_main']({rounds})")
+            f"ns['kernel_main']({rounds}, {only!r})")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     client = NotebookClient(nb, timeout=1800, kernel_name="python3", store_widget_state=False,
                             resources={"metadata": {"path": str(here.parent.parent)}})
@@ -163,10 +165,11 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="passes over every control's values")
+    parser.add_argument("--only", default="", help="measure only the apps whose name contains this text")
     args = parser.parse_args(argv)
     print_header("Interactive update latency (app.set in a Jupyter kernel)")
     started = time.perf_counter()
-    data = run_in_kernel(args.rounds)
+    data = run_in_kernel(args.rounds, args.only)
     rows, worst, skipped = [], 0.0, []
     for r in data["results"]:
         if "skipped" in r:

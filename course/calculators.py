@@ -631,7 +631,7 @@ def escc(*, grade: object = _MISSING, epidural_disease: object = _MISSING,
                          note=f"(grades are strings; or give the findings {', '.join(ESCC_FINDINGS)})")
     high = chosen in ESCC_HIGH_GRADES
     caveats = (_ESCC_1C_NOTE,) if chosen == "1c" else ()
-    explanation = (f"ESCC grade {chosen}: {ESCC_GRADES[chosen].lower()}; "
+    explanation = (f"ESCC grade {chosen}: {ESCC_GRADES[chosen][0].lower() + ESCC_GRADES[chosen][1:]}; "
                    + ("high grade (2–3)" if high else "not high grade (high = 2 or 3)")
                    + (f"; note: {_ESCC_1C_NOTE}" if caveats else ""))
     return EsccResult(grade=chosen, high_grade=high, definition=ESCC_GRADES[chosen],
@@ -668,6 +668,13 @@ NOMS_HISTOLOGY_RADIOSENSITIVITY: Final[dict[str, str]] = {
 #: The contract's decision vocabulary.
 NOMS_DECISIONS: Final = ("cEBRT", "SRS", "stabilization_then_cEBRT", "stabilization_then_SRS",
                          "separation_surgery_then_SRS")
+#: The decisions in words, for explanations a student reads (the codes are the contract's, not prose).
+_NOMS_DECISION_WORDS: Final = {
+    "cEBRT": "conventional radiotherapy (cEBRT)", "SRS": "stereotactic radiosurgery (SRS)",
+    "stabilization_then_cEBRT": "stabilisation, then conventional radiotherapy",
+    "stabilization_then_SRS": "stabilisation, then stereotactic radiosurgery",
+    "separation_surgery_then_SRS": "separation surgery, then stereotactic radiosurgery",
+}
 
 
 class NomsRule(NamedTuple):
@@ -813,7 +820,7 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
         "systemic": "can tolerate surgery" if able else "cannot tolerate surgery",
     }
     explanation = (f"NOMS: N {components['neurologic']}, O {sensitivity}, M {components['mechanical']}, "
-                   f"S {components['systemic']} → {decision}"
+                   f"S {components['systemic']} → {_NOMS_DECISION_WORDS[decision]}"
                    + (" (individualized)" if individualized else "") + f". {rationale}")
     return NomsResult(decision=decision, rationale=rationale, rule=_describe_rule(rule),
                       individualized=individualized, radiosensitivity=sensitivity,
@@ -1382,7 +1389,7 @@ def corrected_calcium(*, calcium_mmol_l: object = _MISSING, albumin_g_l: object 
 REFERENCE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "sins": ("fisher2010_sins", "fourney2011_sins", "fisher2014_sins"),
     "escc": ("bilsky2010_escc", "radiopaedia_escc"),
-    "noms": ("laufer2013_noms", "ao_radiosensitivity", "sahgal2021_sc24"),
+    "noms": ("laufer2013_noms", "ao_radiosensitivity", "maranzano_latini1995"),
     "revised_tokuhashi": ("tokuhashi2005", "tokuhashi2014"),
     "tomita": ("tomita2001",),
     "bauer": ("bauer1995",),

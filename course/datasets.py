@@ -171,8 +171,13 @@ def reflexes() -> list[dict[str, Any]]:
 
 
 def radiosensitivity_lists() -> dict[str, dict[str, Any]]:
-    """The published radiosensitivity lists by name (``noms``, ``ao``, ``sc24``)."""
+    """The published radiosensitivity lists by name (``noms``, ``ao``) — the choices for the O of NOMS."""
     return dict(load("radiosensitivity")["lists"])
+
+
+def trial_strata() -> dict[str, dict[str, Any]]:
+    """Trial randomisation strata that are *not* radiosensitivity lists (``sc24``), for teaching the difference."""
+    return dict(load("radiosensitivity")["trial_strata"])
 
 
 def radiosensitivity(histology: str, list_name: str = "noms") -> str:

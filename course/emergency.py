@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from course.datasets import load
-from course.references import cite
+from course.references import author_year, cite
 
 TEACHING_MODEL_NOTICE = (
     "Teaching model. The hour-by-hour decline and the length of each step are illustrative, not measured; "
@@ -36,6 +36,14 @@ TEACHING_MODEL_NOTICE = (
 #: The illustrative deficit runs from 0 (walks unaided) up to just below 4; status i covers [i, i + 1).
 MAX_DEFICIT = 3.95
 
+#: In-text citations, rendered from the bibliography so that suffixes such as "2023a" stay right.
+NG234 = author_year("nice_ng234")
+QS56 = author_year("nice_qs56_2023")
+GIRFT = author_year("girft_ces2023")
+
+#: Appended to a statement resting on background knowledge only (the addendum's [M] items).
+UNVERIFIED = " (background knowledge, not checked against a readable source)"
+
 VERDICTS = ("good", "ok", "poor", "harm")
 CARE_NEEDS = ("required", "consider", "not_needed")
 CARE_ITEMS = ("precautions", "bladder", "bowel", "vte", "analgesia", "workup")
@@ -44,34 +52,34 @@ CARE_ITEMS = ("precautions", "bladder", "bowel", "vte", "analgesia", "workup")
 REASONS: dict[str, dict[str, str]] = {
     "call": {
         "coordinator": "The MSCC coordinator is the single point of contact: immediately when there are "
-                       "neurological symptoms or signs, within 24 hours for suggestive pain alone (NICE, 2023).",
+                       f"neurological symptoms or signs, within 24 hours for suggestive pain alone ({NG234}).",
         "spinal_oncall": "The spinal on-call team runs the cauda equina pathway for people without cancer; with "
-                         "known or suspected cancer the MSCC coordinator is the route (NICE, 2023).",
+                         f"known or suspected cancer the MSCC coordinator is the route ({NG234}).",
         "morning": "Waiting for the ward round loses the night; with neurological signs the clock is already "
-                   "running (NICE, 2023).",
+                   f"running ({NG234}).",
         "letter": "A clinic letter turns an emergency into an outpatient wait.",
     },
     "imaging": {
         "whole_spine_urgent": "Whole-spine MRI (sagittal T1 and/or STIR, sagittal T2, axials through any "
                               "abnormality), as soon as possible and always within 24 hours when there are "
-                              "neurological symptoms or signs, overnight if needed (NICE, 2023).",
+                              f"neurological symptoms or signs, overnight if needed ({NG234}).",
         "whole_spine_week": "Whole-spine MRI within a week is the clock for suggestive pain without neurological "
-                            "symptoms or signs (NICE, 2023).",
+                            f"symptoms or signs ({NG234}).",
         "lumbosacral_4h": "An emergency lumbosacral MRI within 4 hours is the cauda equina pathway for people "
-                          "without cancer (GIRFT, 2023); it would miss a thoracic or multilevel metastasis.",
+                          f"without cancer ({GIRFT}); it would miss a thoracic or multilevel metastasis.",
         "level_only": "Imaging one level misses the other deposits: more than one level is involved in about "
-                      "half of patients, so the pathway images the whole spine (NICE, 2023).",
+                      f"half of patients, so the pathway images the whole spine ({NG234}).",
         "xray_first": "Do not use plain X-rays to diagnose or rule out spinal metastases or cord compression: "
-                      "they miss lesions until about half of the bone is destroyed (NICE, 2023).",
+                      f"they miss lesions until about half of the bone is destroyed ({NG234}).",
     },
     "steroid": {
         "dex16_cover": "Dexamethasone 16 mg as soon as possible for neurological symptoms or signs, with a PPI "
-                       "and capillary glucose checks; stop it if MRI excludes MSCC (NICE, 2023).",
+                       f"and capillary glucose checks; stop it if MRI excludes MSCC ({NG234}).",
         "dex16_bare": "Dexamethasone without a PPI or glucose checks risks GI bleeding or perforation and "
                       "steroid hyperglycaemia.",
         "none": "No steroid.",
         "after_biopsy": "Where lymphoma is possible, steroids can make the biopsy non-diagnostic: take tissue "
-                        "first, urgently, and discuss with haematology (NICE, 2023).",
+                        f"first, urgently, and discuss with haematology ({NG234}).",
     },
 }
 
@@ -90,16 +98,16 @@ SCAN_NAMES = {
 
 CARE_REASONS: dict[str, str] = {
     "precautions": "Keep the spine still (flat or partly raised, log-roll, including transfers) when neurology "
-                   "suggests instability, until stability is known (NICE, 2023); consider it for movement-related "
+                   f"suggests instability, until stability is known ({NG234}); consider it for movement-related "
                    "pain.",
     "bladder": "Retention can be painless: scan the bladder when there are bladder symptoms, a sensory level, "
-               "opioids or steroids, and catheterise for retention.[M]",
+               "opioids or steroids, and catheterise for retention" + UNVERIFIED + ".",
     "bowel": "Opioids, immobility and a cord lesion all cause constipation: start laxatives and check for "
-             "faecal loading.[M]",
-    "vte": "An immobilised patient with cancer is at high risk of venous thromboembolism.[M]",
+             "faecal loading" + UNVERIFIED + ".",
+    "vte": "An immobilised patient with cancer is at high risk of venous thromboembolism" + UNVERIFIED + ".",
     "analgesia": "Regular analgesia with breakthrough doses; pain also drives the history you need.",
     "workup": "With no cancer diagnosis, find the primary and a biopsy target: CT chest, abdomen and pelvis, "
-              "calcium, a myeloma screen (serum electrophoresis, free light chains), PSA in men.[M]",
+              "calcium, a myeloma screen (serum electrophoresis, free light chains), PSA in men" + UNVERIFIED + ".",
 }
 
 
@@ -152,7 +160,7 @@ class PublishedOutcome:
         figure = f"{self.percent:g}% ({self.n}/{self.of}) " if self.percent is not None else ""
         line = f"{self.study}, {self.treatment}: {figure}{self.finding}"
         if self.confidence == "M":
-            line += " [M: background knowledge, not verified]"
+            line += UNVERIFIED
         if self.note:
             line += f" — {self.note}"
         return line + "."
@@ -232,7 +240,7 @@ def onset_speed() -> list[dict[str, Any]]:
 
 
 def first_presentation() -> dict[str, Any]:
-    """How often MSCC is the first sign of cancer (Schiff et al., 1997; NICE, 2023 citing Levack)."""
+    """How often MSCC is the first sign of cancer (Schiff et al., 1997; QS56 2023 citing Levack)."""
     return dict(_data()["first_presentation"])
 
 
@@ -343,6 +351,11 @@ def _deficit(sc: Scenario, hour: float, steroid_hour: float | None, treatment_ho
     return min(MAX_DEFICIT, sc.start_deficit + grown)
 
 
+def simulate_deficit(out: "Outcome", hour: float) -> float:
+    """The illustrative deficit of an already simulated plan at any ``hour`` (for charts)."""
+    return _deficit(out.scenario, hour, out.steroid_hour, out.treatment_hour)
+
+
 def _status_of(deficit: float) -> Status:
     return statuses()[min(len(statuses()) - 1, int(math.floor(deficit + 1e-9)))]
 
@@ -434,21 +447,21 @@ def _clocks(sc: Scenario, plan: Plan, call_hour: float, mri_hour: float, decisio
     c = clocks()
     out = []
     if not sc.on_pathway:
-        out.append(Clock("Emergency MRI within 4 hours of the request (GIRFT, 2023)", c["ces_mri_hours"],
+        out.append(Clock(f"Emergency MRI within 4 hours of the request ({GIRFT})", c["ces_mri_hours"],
                          mri_hour - call_hour, mri_hour - call_hour <= c["ces_mri_hours"]))
     elif sc.neuro:
-        out.append(Clock("MSCC coordinator contacted immediately (NICE, 2023)", 1, call_hour,
+        out.append(Clock(f"MSCC coordinator contacted immediately ({NG234})", 1, call_hour,
                          plan.call == "coordinator" and call_hour <= 1))
-        out.append(Clock("MRI within 24 hours (NICE, 2023)", c["neuro_mri_hours"], mri_hour,
+        out.append(Clock(f"MRI within 24 hours ({NG234})", c["neuro_mri_hours"], mri_hour,
                          mri_hour <= c["neuro_mri_hours"]))
     else:
-        out.append(Clock("MSCC coordinator contacted within 24 hours (NICE, 2023)", c["pain_coordinator_hours"],
+        out.append(Clock(f"MSCC coordinator contacted within 24 hours ({NG234})", c["pain_coordinator_hours"],
                          call_hour, call_hour <= c["pain_coordinator_hours"]))
-        out.append(Clock("Whole-spine MRI within 1 week (NICE, 2023)", c["pain_mri_hours"], mri_hour,
+        out.append(Clock(f"Whole-spine MRI within 1 week ({NG234}; {QS56})", c["pain_mri_hours"], mri_hour,
                          mri_hour <= c["pain_mri_hours"]))
     if sc.on_pathway:
         gap = treatment_hour - decision_hour
-        out.append(Clock("Radiotherapy within 24 hours of the decision to treat (NICE, 2023)",
+        out.append(Clock(f"Radiotherapy within 24 hours of the decision to treat ({QS56})",
                          c["rt_after_decision_hours"], gap, gap <= c["rt_after_decision_hours"]))
     return tuple(out)
 
@@ -480,40 +493,40 @@ def _decision_message(sc: Scenario, kind: str, choice: str, verdict: str) -> str
                 return "Right: dexamethasone has no role in cauda equina syndrome without cancer."
             if not sc.neuro:
                 return ("Right: without neurological symptoms or signs dexamethasone is not routine "
-                        "(NICE, 2023).")
+                        f"({NG234}).")
             if sc.lymphoma_possible:
                 return ("Holding steroids is right while lymphoma is possible, but arrange the biopsy urgently "
-                        "and discuss with haematology (NICE, 2023).")
+                        f"and discuss with haematology ({NG234}).")
             return ("Neurological symptoms or signs: give dexamethasone 16 mg as soon as possible "
-                    "(NICE, 2023).")
+                    f"({NG234}).")
         if choice in ("dex16_cover", "dex16_bare"):
             if sc.lymphoma_possible:
                 return ("Lymphoma is possible: steroids before tissue can make the biopsy non-diagnostic; "
-                        "biopsy first and discuss with haematology (NICE, 2023).")
+                        f"biopsy first and discuss with haematology ({NG234}).")
             if not sc.on_pathway:
                 return "No cancer: dexamethasone has no role in cauda equina syndrome from a disc."
             if not sc.neuro:
-                return ("Without neurological symptoms or signs dexamethasone is not routine (NICE, 2023); "
+                return (f"Without neurological symptoms or signs dexamethasone is not routine ({NG234}); "
                         "it brings hyperglycaemia, insomnia, psychosis and GI bleeding.")
         if choice == "after_biopsy" and not sc.lymphoma_possible:
             return "Nothing here suggests lymphoma: waiting for a biopsy only delays treatment."
     if kind == "imaging" and choice == "whole_spine_urgent" and not sc.neuro:
         return ("Acceptable, and faster than needed: for pain without neurology the clock is a whole-spine MRI "
-                "within a week (NICE, 2023).")
+                f"within a week ({NG234}).")
     if kind == "imaging" and not sc.on_pathway and choice in ("whole_spine_urgent", "level_only"):
         return ("It shows the cauda equina, but the pathway for a person without cancer is an emergency "
-                "lumbosacral MRI within 4 hours (GIRFT, 2023).")
+                f"lumbosacral MRI within 4 hours ({GIRFT}).")
     if kind == "imaging" and choice == "lumbosacral_4h" and not sc.on_pathway:
         return "Right: " + reason
     if kind == "call" and choice == "coordinator" and not sc.on_pathway:
         return ("No known or suspected cancer: not the MSCC pathway. Suspected cauda equina goes to the "
-                "spinal on-call team (GIRFT, 2023).")
+                f"spinal on-call team ({GIRFT}).")
     if kind == "call" and choice == "spinal_oncall" and not sc.on_pathway:
-        return "Right: suspected cauda equina without cancer follows the national cauda equina pathway (GIRFT, 2023)."
+        return f"Right: suspected cauda equina without cancer follows the national cauda equina pathway ({GIRFT})."
     if kind == "call" and choice in ("morning", "letter") and not sc.neuro:
         return ("Within the 24-hour advice clock if the coordinator hears today; a letter is too slow "
-                "(NICE, 2023).") if choice == "letter" else (
-                "Acceptable if the coordinator is contacted within 24 hours (NICE, 2023).")
+                f"({NG234}).") if choice == "letter" else (
+                f"Acceptable if the coordinator is contacted within 24 hours ({NG234}).")
     prefix = {"good": "Right: ", "ok": "Acceptable: ", "poor": "", "harm": ""}[verdict]
     return prefix + reason
 
@@ -543,3 +556,31 @@ def citations(out: Outcome) -> list[str]:
             if k not in keys:
                 keys.append(k)
     return keys
+
+
+# ----------------------------------------------------------------------------------------------
+# Tables for the notebook (Markdown, built from the sourced data)
+# ----------------------------------------------------------------------------------------------
+def outcomes_markdown() -> str:
+    """The published outcomes by walking status at the start of treatment, as a Markdown table."""
+    rows = ["| Walking when treatment starts | Study | Treatment | Outcome |", "|---|---|---|---|"]
+    for r in _data()["outcomes"]:
+        if "percent" in r:
+            figure = f"**{r['percent']:g}%** ({r['n']}/{r['of']}) {r['finding']}"
+        else:
+            figure = r["finding"]
+        flag = " [M]†" if r["confidence"] == "M" else ""
+        rows.append(f"| {r['when']} | {r['study']} | {r['treatment']} | {figure}{flag} |")
+    return "\n".join(rows)
+
+
+def onset_markdown() -> str:
+    """Walking after radiotherapy by how fast the motor deficit developed (Rades et al., 2002)."""
+    rows = ["| Motor deficit developed over | Walking after radiotherapy |", "|---|---|"]
+    rows += [f"| {r['onset']} | {r['ambulatory_after_percent']}% |" for r in onset_speed()]
+    return "\n".join(rows)
+
+
+def scenario_markdown() -> str:
+    """The four synthetic patients of the interactive, as a Markdown list."""
+    return "\n".join(f"- **{scenario(k).title}.** {scenario(k).stem}" for k in scenarios())

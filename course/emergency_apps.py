@@ -12,8 +12,8 @@ import ipywidgets as W
 from matplotlib.figure import Figure
 
 from course import emergency as E
-from course.plotting import PALETTE, style_axes
-from course.widgets import FigureApp, Rendered
+from course.plotting import PALETTE, TextSprite, style_axes
+from course.widgets import BlitFigureApp, Rendered
 
 VERDICT_WORDS = {
     "good": "✔ right",
@@ -38,12 +38,13 @@ def _wrap(label: str) -> str:
     return " ".join(words[:half]) + "\n" + " ".join(words[half:])
 
 
-class TimeIsSpineApp(FigureApp):
+class TimeIsSpineApp(BlitFigureApp):
     """Make the pathway decisions for a presenting patient and watch the clock and the walking course."""
 
     title = "Time is spine — a teaching model of the first hours"
-    figsize = (7.5, 3.9)
-    clear_each_update = False
+    figsize = (6.4, 3.3)
+    #: The chart shows the first eight days; later events are named in the key and pinned to the right edge.
+    span_hours = 192
 
     def build_controls(self) -> dict[str, W.Widget]:
         style = {"description_width": "initial"}
@@ -72,46 +73,52 @@ class TimeIsSpineApp(FigureApp):
         return W.VBox([*first, W.HTML("<b>Supportive care</b>"), W.VBox(care)])
 
     def setup(self, fig: Figure) -> None:
-        fig.subplots_adjust(left=0.22, right=0.97, top=0.8, bottom=0.25)
+        fig.subplots_adjust(left=0.22, right=0.97, top=0.8, bottom=0.25)  # as in the title sprite below
         ax = fig.add_subplot()
         style_axes(ax)
         labels = [s.label for s in E.statuses()]
         for i, colour in enumerate(_STATUS_COLOURS):
             ax.axhspan(i - 0.5, i + 0.5, color=colour, alpha=0.12, linewidth=0)
-        ax.set_yticks(range(4), [_wrap(lab) for lab in labels], fontsize=12)
+        ax.set_yticks(range(4), [_wrap(lab) for lab in labels], fontsize=9)
         ax.set_ylim(3.5, -0.5)
-        ax.set_xlabel("hours from presentation", fontsize=12)
-        ax.tick_params(axis="x", labelsize=12)
+        ax.set_xlabel("hours from presentation", fontsize=9)
+        ax.set_xlim(0, self.span_hours)
+        ax.set_xticks(range(0, self.span_hours + 1, 24))
+        ax.tick_params(axis="x", labelsize=9)
         self._clock = ax.axvspan(0, 24, color=PALETTE["grey"], alpha=0.15, linewidth=0)
         (self._line,) = ax.plot([], [], color=PALETTE["blue"], linewidth=2.5)
         self._marks = {name: ax.axvline(0, color=colour, linestyle=style_, linewidth=1.6)
                        for name, colour, style_ in (("mri", PALETTE["reddish_purple"], "--"),
                                                     ("treatment", PALETTE["black"], "-"))}
-        (self._dot,) = ax.plot([], [], "o", color=PALETTE["black"], markersize=8)
-        self._title = fig.text(0.02, 0.955, "", fontsize=12, ha="left", va="center")
-        self._key = fig.text(0.02, 0.885, "", fontsize=12, ha="left", va="center")
+        (self._dot,) = ax.plot([], [], "o", color=PALETTE["black"], markersize=6)
+        # The title changes only with the patient: a cached bitmap (text rendering is most of a redraw).
+        left, right, top, bottom = 0.22, 0.97, 0.8, 0.25
+        self._title = TextSprite(ax, (0.02 - left) / (right - left), -0.5 - (0.955 - top) / (top - bottom) * 4, "",
+                                 fontsize=9, ha="left")
+        ax.add_artist(self._title)
+        fig.text(0.02, 0.885, f"Dashed: MRI. Solid: treatment. Shaded: imaging clock. Past {self.span_hours} h: "
+                 "right edge.", fontsize=9, ha="left", va="center")
         fig.text(0.02, 0.04, "Teaching model: the rate of decline is illustrative, not measured.",
-                 fontsize=12, ha="left", va="center", style="italic")
+                 fontsize=9, ha="left", va="center", style="italic")
         self._ax = ax
+        self.dynamic += [self._clock, self._line, *self._marks.values(), self._dot, self._title]
 
     def render(self, fig: Figure, scenario: str, call: str, imaging: str, steroid: str, **care: bool) -> Rendered:
         plan = E.Plan(scenario, call=call, imaging=imaging, steroid=steroid, **care)
         out = E.simulate(plan)
-        hours = [h for h, _ in out.course]
-        deficit = [d - 0.5 for _, d in out.course]  # band i holds deficits from i to i + 1
-        span = max(48.0, out.treatment_hour * 1.08)
-        self._line.set_data(hours, deficit)
-        self._dot.set_data([out.treatment_hour], [deficit[-1]])
-        self._marks["mri"].set_xdata([out.mri_hour, out.mri_hour])
-        self._marks["treatment"].set_xdata([out.treatment_hour, out.treatment_hour])
+        edge = float(self.span_hours)
+        kept = [(h, d - 0.5) for h, d in out.course if h <= edge]  # band i holds deficits from i to i + 1
+        if out.treatment_hour > edge:
+            kept.append((edge, E.simulate_deficit(out, edge) - 0.5))
+        self._line.set_data([h for h, _ in kept], [d for _, d in kept])
+        self._dot.set_data([min(out.treatment_hour, edge)], [kept[-1][1]])
+        self._marks["mri"].set_xdata([min(out.mri_hour, edge)] * 2)
+        self._marks["treatment"].set_xdata([min(out.treatment_hour, edge)] * 2)
         clock = E.clocks()["neuro_mri_hours"] if out.scenario.neuro else E.clocks()["pain_mri_hours"]
         if not out.scenario.on_pathway:
             clock = E.clocks()["ces_mri_hours"]
         self._clock.set_width(clock)
-        self._ax.set_xlim(0, span)
         self._title.set_text(out.scenario.title)
-        self._key.set_text(f"MRI (dashed) at {out.mri_hour:g} h; treatment (solid) at {out.treatment_hour:g} h; "
-                           f"shaded: {clock:g}-h MRI clock")
         met = sum(c.met for c in out.clocks)
         self.state.update(
             outcome=out,

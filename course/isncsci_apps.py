@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
@@ -40,10 +41,10 @@ _RGB = [np.array(to_rgb(c)) for c in ("#CDEBDD", PALETTE["yellow"], "#F2B89A", "
 
 
 def _glyph(text: str, width: int, height: int, dpi: float) -> np.ndarray:
-    """Coverage (0–1) of ``text`` centred in a ``width`` × ``height`` pixel cell, 12 pt."""
+    """Coverage (0–1) of ``text`` centred in a ``width`` × ``height`` pixel cell, 9.5 pt."""
     fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
     canvas = FigureCanvasAgg(fig)
-    fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=12, color="black")
+    fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=9.5, color="black")
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba(), dtype=float)[:height, :width, :3] / 255.0
     return 1.0 - rgba.mean(axis=2)
@@ -62,11 +63,24 @@ def _colour_index(kind: str, value: Any) -> int:
     return {2: 0, 1: 1, 0: 2}[value]
 
 
+class _Bitmap(Artist):
+    """An RGBA uint8 bitmap painted at a pixel offset, without resampling (cheap to redraw)."""
+
+    def __init__(self, rgba: np.ndarray, x0: int, y0: int) -> None:
+        super().__init__()
+        self.rgba, self.x0, self.y0 = rgba, x0, y0
+
+    def draw(self, renderer: Any) -> None:
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, self.x0, self.y0, self.rgba[::-1])
+        gc.restore()
+
+
 class IsncsciWorksheet(BlitFigureApp):
     """Enter an examination and see its ISNCSCI classification, step by step."""
 
     title = "ISNCSCI worksheet"
-    figsize = (9.0, 3.6)
+    figsize = (6.8, 2.3)
 
     # -- controls -------------------------------------------------------------------------------
     def build_controls(self) -> dict[str, W.Widget]:
@@ -162,49 +176,52 @@ class IsncsciWorksheet(BlitFigureApp):
 
     # -- drawing -----------------------------------------------------------------------------------
     def setup(self, fig: Figure) -> None:
-        fig.subplots_adjust(left=0.19, right=0.99, top=0.80, bottom=0.20)
-        ax = fig.add_subplot(1, 1, 1)
+        n, rows = len(_isn.KEY_SENSORY_LEVELS), len(ROWS)
+        fig_w, fig_h = fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi
+        # The grid is one RGB bitmap placed pixel for pixel with figimage (no resampling): each cell's
+        # colour with its score stamped in, one glyph bitmap per distinct score rasterised once.
+        # Drawing 132 text artists instead would cost ~130 ms per update.
+        self._cw, self._ch = int(0.79 * fig_w / n), int(0.75 * fig_h / rows)
+        x0, y0 = int(0.20 * fig_w), int(0.23 * fig_h)
+        ax = fig.add_axes((x0 / fig_w, y0 / fig_h, n * self._cw / fig_w, rows * self._ch / fig_h))
         self._ax = ax
-        n = len(_isn.KEY_SENSORY_LEVELS)
         ax.set_xticks(range(n))
-        ax.set_xticklabels(_isn.KEY_SENSORY_LEVELS, rotation=90, fontsize=12)
-        ax.set_yticks(range(len(ROWS)))
-        ax.set_yticklabels([r[0] for r in ROWS], fontsize=12)
+        ax.set_xticklabels(_isn.KEY_SENSORY_LEVELS, rotation=90, fontsize=9.5)
+        ax.set_yticks(range(rows))
+        ax.set_yticklabels([r[0] for r in ROWS], fontsize=9.5)
         ax.tick_params(length=0)
+        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_ylim(rows - 0.5, -0.5)
+        ax.patch.set_visible(False)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        # The grid is one RGB image: each cell's colour with its score stamped in (one glyph bitmap per
-        # distinct score, rasterised once) — drawing 132 text artists would cost ~130 ms per update.
-        box = ax.get_position()
-        width_px = box.width * fig.get_figwidth() * fig.dpi
-        height_px = box.height * fig.get_figheight() * fig.dpi
-        self._cw, self._ch = max(8, int(width_px / n)), max(8, int(height_px / len(ROWS)))
         self._glyphs = {t: _glyph(t, self._cw, self._ch, fig.dpi) for t in ("0", "1", "2", "3", "4", "5", "NT")}
-        self._rgb = np.ones((len(ROWS) * self._ch, n * self._cw, 3))
-        self._image = ax.imshow(self._rgb, extent=(-0.5, n - 0.5, len(ROWS) - 0.5, -0.5), aspect="auto",
-                                interpolation="nearest")
-        ax.set_xlim(-0.5, n - 0.5)
-        ax.set_ylim(len(ROWS) - 0.5, -0.5)
+        self._rgb = np.full((rows * self._ch, n * self._cw, 4), 255, dtype=np.uint8)
+        self._painted: dict[tuple[int, int], Any] = {}
+        self._image = _Bitmap(self._rgb, x0, y0)
+        fig.add_artist(self._image)
         self._nli_line = ax.axvline(0, color=PALETTE["black"], lw=2.5)
-        self._title = fig.text(0.19, 0.93, "", fontsize=13, weight="bold")
-        self._sub = fig.text(0.19, 0.86, "", fontsize=12)
-        self.dynamic.extend([self._image, self._nli_line, self._title, self._sub])
+        # The result (AIS grade, levels) is the first line of the explanation below the figure, and in
+        # the alt text: no title text to redraw, and fewer pixels to encode per frame.
+        self.dynamic.extend([self._image, self._nli_line])
 
     def _paint(self, exam: dict[str, Any]) -> None:
         cw, ch = self._cw, self._ch
         for r, (_label, kind, side) in enumerate(ROWS):
             scores = exam[f"{kind}_{side}"]
             for x, p in enumerate(_isn.KEY_SENSORY_LEVELS):
-                cell = self._rgb[r * ch:(r + 1) * ch, x * cw:(x + 1) * cw]
-                if kind == "motor" and p not in _isn.KEY_MUSCLE_LEVELS:
-                    cell[:] = _RGB[4]
+                v = scores[p] if (kind != "motor" or p in _isn.KEY_MUSCLE_LEVELS) else None
+                if (r, x) in self._painted and self._painted[(r, x)] == v:
                     continue
-                v = scores[p]
-                cell[:] = _RGB[_colour_index(kind, v)]
-                cell *= 1.0 - self._glyphs[str(v)][..., None]
-                cell[:1, :] = 1.0          # white grid lines between cells
-                cell[:, :1] = 1.0
-        self._image.set_data(self._rgb)
+                self._painted[(r, x)] = v
+                cell = self._rgb[r * ch:(r + 1) * ch, x * cw:(x + 1) * cw]
+                if v is None:
+                    cell[..., :3] = 255
+                    continue
+                shade = _RGB[_colour_index(kind, v)] * (1.0 - self._glyphs[str(v)][..., None])
+                cell[..., :3] = np.round(255 * shade).astype(np.uint8)
+                cell[:1, :, :3] = 255          # white grid lines between cells
+                cell[:, :1, :3] = 255
 
     def render(self, fig: Figure, **values: Any) -> Rendered:
         chosen = values["preset"]
@@ -229,10 +246,6 @@ class IsncsciWorksheet(BlitFigureApp):
             x = _isn.KEY_SENSORY_LEVELS.index(first_nli) + 0.5
             self._nli_line.set_xdata([x, x])
         ais = _say(result.ais)
-        self._title.set_text(f"AIS {ais}   ·   neurological level {_say(nli)}")
-        self._sub.set_text(f"Sensory R {_say(result.sensory_level_right)}, L {_say(result.sensory_level_left)}"
-                           f"   ·   motor R {_say(result.motor_level_right)}, L {_say(result.motor_level_left)}"
-                           f"   ·   {'complete' if result.complete is True else 'incomplete' if result.complete is False else 'completeness open'}")
         self.state.update(result=result, exam=exam, ais=result.ais, neurological_level=nli,
                           preset=self._applied_preset)
         alt = (f"ISNCSCI grid of {'the ' + chosen.lower() if chosen != EDITED else 'your'} examination: "
@@ -264,7 +277,12 @@ def _explanation_html(result: Any, preset: str) -> str:
               "</p>")
     key = ("<p><small>Grid colours: green normal; yellow altered (1) or grade 3–4; orange absent (0) or grade "
            "0–2; grey not testable; the thick line runs below the neurological level.</small></p>")
-    return f"{note}<ol>{steps}</ol>{open_fields}{totals}{key}"
+    levels = (f"<p><b>AIS {html.escape(_say(result.ais))}</b> · neurological level "
+              f"{html.escape(_say(result.neurological_level))} · sensory levels right "
+              f"{html.escape(_say(result.sensory_level_right))}, left {html.escape(_say(result.sensory_level_left))} · "
+              f"motor levels right {html.escape(_say(result.motor_level_right))}, left "
+              f"{html.escape(_say(result.motor_level_left))}</p>")
+    return f"{levels}{note}<ol>{steps}</ol>{open_fields}{totals}{key}"
 
 
 def _say_total(value: Any) -> str:

@@ -19,12 +19,11 @@ Educational use only — not for clinical decisions.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from course import datasets
+from course.references import cite_text as _cite_text
 from course.references import sources_line
 
 #: Okabe–Ito vermillion (the same value as ``course.plotting.PALETTE["vermillion"]``), kept here so this
@@ -477,14 +476,14 @@ def localise(
 CATEGORIES = ("emergency", "cauda_equina", "urgent", "routine")
 CATEGORY_LABELS = {
     "emergency": "MSCC emergency — coordinator now, MRI within 24 hours",
-    "cauda_equina": "Cauda equina pathway (no cancer) — emergency MRI, no steroid",
+    "cauda_equina": "No cancer: cauda equina or spinal emergency — emergency MRI, no steroid",
     "urgent": "Spinal metastases pain — advice within 24 hours, MRI within a week",
     "routine": "Not urgent — routine care with safety-netting",
 }
 #: Short names for the sorting board.
-CATEGORY_SHORT = {"emergency": "MSCC now", "cauda_equina": "Cauda equina", "urgent": "Within a week",
+CATEGORY_SHORT = {"emergency": "MSCC now", "cauda_equina": "Spinal emergency", "urgent": "Within a week",
                   "routine": "Routine"}
-PATHWAYS = ("mscc", "ces", "none")
+PATHWAYS = ("mscc", "ces", "spinal", "none")
 #: Features that place a person on the MSCC pathway (past, current or suspected cancer).
 CANCER_FEATURES = ("cancer_history", "suspected_cancer", "lymphoma_suspected")
 #: Neurological symptoms and signs (NICE's list, addendum A.4).
@@ -579,35 +578,9 @@ def vignettes() -> list[dict[str, Any]]:
 # ----------------------------------------------------------------------------------------------
 # Citations in text (author–year) and Markdown for the notebook
 # ----------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _raw_references() -> dict[str, Any]:
-    import yaml
-    from importlib import resources
-
-    return yaml.safe_load((resources.files("course") / "data" / "references.yaml").read_text(encoding="utf-8"))
-
-
-def _author_year(key: str) -> str:
-    entry = _raw_references().get(key)
-    if entry is None:
-        raise ValueError(f"source: unknown reference {key!r}")
-    authors = entry.get("authors")
-    year = entry.get("year")
-    if not authors:  # transitional fallback until every entry carries authors/year
-        authors = entry["citation"].split(".")[0].split(",")[0]
-        found = re.search(r"\b(19|20)\d\d\b", entry["citation"])
-        year = year or (found.group(0) if found else None)
-    return f"{authors}, {year}" if year else str(authors)
-
-
 def cite_text(keys: Iterable[str]) -> str:
-    """Author–year citations in text, e.g. ``(NICE, 2023; GIRFT, 2023)``; duplicates merged."""
-    seen: list[str] = []
-    for k in keys:
-        label = _author_year(k)
-        if label not in seen:
-            seen.append(label)
-    return "(" + "; ".join(seen) + ")"
+    """Author–year citations in text, e.g. ``(NICE, 2023; GIRFT, 2023)`` (:func:`course.references.cite_text`)."""
+    return _cite_text(list(keys))
 
 
 _M_NOTE = "*(background knowledge, not checked against the guideline text)*"

@@ -51,7 +51,8 @@ __all__ = ["PRESETS", "LocalisationApp", "TriageApp", "dermatome_figure", "segme
 DERMATOME_XY = {
     "C4": (4.1, 16.7), "C5": (2.75, 15.0), "C6": (1.35, 9.7), "C7": (1.65, 9.05), "C8": (2.05, 9.45),
     "T1": (2.45, 12.2), "T4": (4.3, 15.0), "T6": (5.0, 14.0), "T10": (5.0, 11.8), "T12": (4.3, 9.7),
-    "L3": (4.55, 5.2), "L4": (4.3, 2.0), "L5": (4.15, 0.55), "S1": (3.55, 0.55), "S3": (5.0, 8.75),
+    "L3": (4.55, 5.2), "L4": (4.3, 2.0), "L5": (4.15, 0.55), "S1": (3.55, 0.55), "S3": (4.45, 8.1),
+    "S4": (5.0, 8.75),
 }
 #: Where each key muscle is drawn (figure-right arm/leg).
 MYOTOME_XY = {
@@ -253,7 +254,7 @@ class LocalisationApp(FigureApp):
         colours = []
         for seg in self._derm_keys:
             i = SEGMENTS.index(seg)
-            numb = seg in numb_dermatomes or (s_idx is not None and i >= s_idx) or (saddle and seg == "S3")
+            numb = seg in numb_dermatomes or (s_idx is not None and i >= s_idx) or (saddle and seg in ("S3", "S4"))
             colours.append(numb_fill if numb else "white")
         self._derm.set_facecolor(colours)
         self._myo.set_facecolor([PALETTE["blue"] if m in weak_myotomes else "white" for m in self._myo_keys])

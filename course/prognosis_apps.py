@@ -16,31 +16,36 @@ from matplotlib.figure import Figure
 
 from course import datasets
 from course import survival_cohort as SC
-from course.plotting import PALETTE, TextSprite, bake_background, style_axes
+from course.plotting import PALETTE, TextSprite, style_axes
 from course.quiz import render_text
-from course.widgets import FigureApp, Rendered
+from course.references import author_year
+from course.widgets import BlitFigureApp, Rendered
 
-__all__ = ["WhichScoreApp", "ConversationExercise", "SYNTHETIC_NOTICE", "conversation"]
+__all__ = ["WhichScoreApp", "ConversationExercise", "SYNTHETIC_NOTICE", "conversation", "points_table"]
 
 SYNTHETIC_NOTICE = (
     "Synthetic cohort: 202 invented patients, generated so that each score discriminates as it did in the "
-    "prospective comparison of Schoenfeld et al. (2022). Calibration and decision curves are illustrations."
+    f"prospective comparison ({author_year('schoenfeld2022_nesms')}). Calibration and decision curves are "
+    "illustrations."
 )
-_FONT = 12
+_FONT = 10
 _THRESHOLDS = np.round(np.arange(0.10, 0.81, 0.01), 2)
 _WHY_SINS = (
     "SINS measures mechanical instability, not how long a patient will live: its c of 0.54 for 1-year "
-    "survival is close to a coin toss, as expected (Schoenfeld et al., 2022). Use it to ask for a surgical "
-    "opinion about stability, never to estimate survival."
+    f"survival is close to a coin toss, as expected ({author_year('schoenfeld2022_nesms')}). Use it to ask for a "
+    "surgical opinion about stability, never to estimate survival."
 )
 
 
-class WhichScoreApp(FigureApp):
-    """Compare four scores on one synthetic cohort: discrimination, calibration, decision curve."""
+class WhichScoreApp(BlitFigureApp):
+    """Compare four scores on one synthetic cohort: discrimination, calibration, decision curve.
+
+    Axes, labels and the reference lines are drawn once; each update redraws only the score's curves,
+    the threshold marker and two labels (:class:`course.widgets.BlitFigureApp`).
+    """
 
     title = "Which score would you trust? — one synthetic cohort, three ways to judge a score"
-    figsize = (9.6, 3.9)
-    clear_each_update = False
+    figsize = (7.8, 3.1)
 
     def build_controls(self) -> dict[str, W.Widget]:
         style = {"description_width": "initial"}
@@ -57,7 +62,7 @@ class WhichScoreApp(FigureApp):
         }
 
     def setup(self, fig: Figure) -> None:
-        fig.subplots_adjust(left=0.07, right=0.985, top=0.76, bottom=0.17, wspace=0.38)
+        fig.subplots_adjust(left=0.075, right=0.985, top=0.76, bottom=0.16, wspace=0.38)
         self._roc, self._cal, self._dca = (fig.add_subplot(1, 3, i) for i in (1, 2, 3))
         for ax in (self._roc, self._cal, self._dca):
             style_axes(ax)
@@ -80,11 +85,11 @@ class WhichScoreApp(FigureApp):
         self._dca.set_xlabel("threshold", fontsize=_FONT)
         self._dca.set_ylabel("net benefit", fontsize=_FONT)
         self._dca.set_title("Decision curve", fontsize=_FONT, loc="left")
-        self._dca.text(0.33, 0.02, "operate on no one", fontsize=_FONT - 1, color=PALETTE["black"])
+        self._dca.text(0.79, -0.072, "operate on no one", fontsize=_FONT - 1, color=PALETTE["black"], ha="right",
+                       va="bottom")
         self._dca.text(0.12, 0.47, "operate on all (dashed)", fontsize=_FONT - 1, color=PALETTE["vermillion"])
         fig.text(0.01, 0.955, "Synthetic cohort of 202 invented patients (not real data)", fontsize=_FONT,
                  style="italic", ha="left", va="center")
-        bake_background(fig)
         blue = PALETTE["blue"]
         (self._roc_line,) = self._roc.plot([], [], color=blue, linewidth=2.2, drawstyle="default")
         (self._cal_line,) = self._cal.plot([], [], "o-", color=blue, linewidth=2.0, markersize=7)
@@ -95,12 +100,14 @@ class WhichScoreApp(FigureApp):
         self._roc.add_artist(self._c_text)
         self._headline = TextSprite(self._roc, 0.0, 1.27, "", fontsize=_FONT, ha="left")
         self._roc.add_artist(self._headline)
+        self.dynamic += [self._roc_line, self._cal_line, self._dca_line, self._marker, self._dot, self._c_text,
+                         self._headline]
 
     def render(self, fig: Figure, score: str, recalibrated: bool, threshold: int) -> Rendered:
         cohort = SC.modern_cohort()
         label = SC.SCORE_LABELS[score]
-        c, fpr, tpr = _discrimination(score)
-        self._roc_line.set_data(fpr, tpr)
+        c, one_minus_spec, sensitivity = _discrimination(score)
+        self._roc_line.set_data(one_minus_spec, sensitivity)
         self._c_text.set_text(f"c = {c:.2f}")
         rows, curve, predicted = _judged(score, recalibrated)
         self._cal_line.set_data([r.predicted for r in rows], [r.observed for r in rows])
@@ -150,9 +157,9 @@ def _roc(x: np.ndarray, alive: np.ndarray, higher_is_better: bool) -> tuple[np.n
     """ROC for predicting survival: sweep the cut-off over the score's values."""
     s = x if higher_is_better else -x
     cuts = np.unique(s)[::-1]
-    tpr = [0.0] + [float((s[alive] >= k).mean()) for k in cuts]
-    fpr = [0.0] + [float((s[~alive] >= k).mean()) for k in cuts]
-    return np.array(fpr), np.array(tpr)
+    sensitivity = [0.0] + [float((s[alive] >= k).mean()) for k in cuts]
+    one_minus_spec = [0.0] + [float((s[~alive] >= k).mean()) for k in cuts]
+    return np.array(one_minus_spec), np.array(sensitivity)
 
 
 def _verdict(score: str, c: float, gap: float, nb: float, nb_all: float) -> str:
@@ -187,6 +194,30 @@ def _explanation(label: str, c: float, rows: list[SC.CalibrationRow], gap: float
         f"(operate on all: {nb_all:.2f}; on no one: 0). The threshold is a clinical choice, not a property of the "
         f"score.</p>"
     )
+
+
+_TABLE_TITLES = {
+    "katagiri": f"New Katagiri score ({author_year('katagiri2014')}): points per item; higher is worse",
+    "nesms": f"NESMS ({author_year('ghori2015_nesms')}; {author_year('schoenfeld2016_nesms')}): points per item; "
+             "higher is better",
+    "rades_two_month": f"Rades score for death within 2 months ({author_year('rades_bsc')}): points per item; "
+                       "higher is worse",
+}
+
+
+def points_table(name: str) -> str:
+    """A score's point table as an accessible HTML table (caption, header cells)."""
+    from course.prognosis_scores import prognosis_table_rows
+
+    rows = prognosis_table_rows(name)
+    body, last = [], None
+    for item, category, points in rows:
+        shown = html.escape(item) if item != last else ""
+        body.append(f"<tr><th scope='row'>{shown}</th><td>{html.escape(category)}</td><td>{points}</td></tr>")
+        last = item
+    return (f"<table><caption>{html.escape(_TABLE_TITLES[name])}</caption>"
+            "<tr><th scope='col'>item</th><th scope='col'>category</th><th scope='col'>points</th></tr>"
+            + "".join(body) + "</table>")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from typing import Any, Final, Iterable, Mapping, NoReturn
 
 from course import datasets as _datasets
 from course import vocabulary as _vocabulary
+from course.references import author_year as _ay
 from course.references import cite as _cite
 
 __all__ = [
@@ -137,6 +138,11 @@ def katagiri(*, primary_growth: object = _MISSING, visceral_mets: object = _MISS
     ...          previous_chemotherapy=False, multiple_skeletal_mets=True).band
     '0-3'
     """
+    if isinstance(primary_growth, str) and primary_growth not in KATAGIRI_TABLE["primary_growth"] \
+            and _vocabulary.clinical_name(primary_growth):
+        _fail("primary_growth", primary_growth, "'slow', 'moderate', 'rapid' — that names a cancer, but Katagiri "
+              "groups the primary by treatability: e.g. lung cancer with a targeted therapy is 'moderate', "
+              "without one 'rapid'; hormone-dependent breast cancer is 'slow', hormone-independent 'moderate'")
     chosen = {
         "primary_growth": _choice("primary_growth", primary_growth, KATAGIRI_TABLE["primary_growth"]),
         "visceral_mets": _choice("visceral_mets", visceral_mets, KATAGIRI_TABLE["visceral_mets"]),
@@ -150,7 +156,7 @@ def katagiri(*, primary_growth: object = _MISSING, visceral_mets: object = _MISS
     band = next(b for b in KATAGIRI_BANDS if b["low"] <= total <= b["high"])
     parts = " + ".join(f"{_KATAGIRI_LABELS[item]} ({chosen[item]}) {points}" for item, points in components.items())
     explanation = (f"New Katagiri {total} of 10 = {parts}. Band {band['low']}–{band['high']}: in the derivation "
-                   f"cohort, {band['survival']} (Katagiri et al., 2014). Higher is worse.")
+                   f"cohort, {band['survival']} ({_ay('katagiri2014')}). Higher is worse.")
     caveats = (
         "Derived in 808 patients with skeletal metastases treated mostly without surgery; survival with modern "
         "systemic therapy may be longer than the bands say.",
@@ -250,12 +256,12 @@ def nesms(*, modified_bauer: object = _MISSING, independent_ambulation: object =
         f"{components['independent_ambulation']} + albumin {albumin:g} g/L ({'≥' if albumin >= 35 else '<'} 35) "
         f"{components['albumin_35_g_l_or_more']}"
         + (f" = {raw}, capped at 3. " if raw > total else ". ")
-        + "Higher scores went with better 1-year survival (Goodwin et al., 2016; Schoenfeld et al., 2022); "
+        + f"Higher scores went with better 1-year survival ({_ay('goodwin2016_nesms')}; {_ay('schoenfeld2022_nesms')}); "
         "no survival figure per score is given, because none was readable. " + _NESMS_DECISION
     )
     caveats = (
         _NESMS_DECISION,
-        "Derived in surgical patients; the prospective comparison (Schoenfeld et al., 2022) also included "
+        f"Derived in surgical patients; the prospective comparison ({_ay('schoenfeld2022_nesms')}) also included "
         "patients treated without surgery.",
     )
     return NesmsResult(total=total, band=f"{total} of 3", sum_before_ceiling=raw, ceiling_applied=raw > total,
@@ -334,11 +340,11 @@ def rades_two_month(*, ecog: object = _MISSING, tumour_type: object = _MISSING, 
            "Below 19: the score does not single out best supportive care. ")
         + f"Higher is worse (the opposite of the 2008 survival score). Sensitivity {perf['sensitivity']:.0%}, "
         f"specificity {perf['specificity']:.0%}, negative predictive value {perf['negative_predictive_value']:.0%} "
-        "(Rades et al., 2013; table from one source, citation details unverified)."
+        f"({_ay('rades_bsc')}; table from one source, citation details unverified)."
     )
     caveats = ((term.note,) if term.others and term.note else ()) + (
         "Table read from one calculator site [V1]; the paper's citation details are unverified [M].",
-        "A score informs the conversation and the plan; it does not decide them (NICE, 2023).",
+        f"A score informs the conversation and the plan; it does not decide them ({_ay('nice_ng234_review_l')}).",
     )
     return RadesTwoMonthResult(total=total, band=band["label"], best_supportive_care_considered=bsc,
                                components=components, explanation=explanation, caveats=caveats,

@@ -46,7 +46,7 @@ LEVELS = ("recall", "application", "reasoning")
 
 #: Whether the loader refuses an item without ``level``. An unknown level is always refused; a
 #: missing one is refused once every bank carries levels (then this becomes True).
-LEVEL_REQUIRED = False
+LEVEL_REQUIRED = True
 
 #: The Likert scale of a script-concordance judgement: value → label, per kind of hypothesis.
 SCT_SCALES: dict[str, dict[int, str]] = {

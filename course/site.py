@@ -340,7 +340,7 @@ def index_html(pages: list[Page], repo_url: str | None) -> str:
         page = built.get(m.stem)
         title = (f'<a href="{page.file}">{html.escape(m.title)}</a>' if page
                  else f"{html.escape(m.title)} <em>(not available yet)</em>")
-        rows.append(f"<tr><td>{m.stem[:2]}</td><td>{title}</td><td>{html.escape(m.summary)}</td>"
+        rows.append(f"<tr><td>{m.number}</td><td>{title}</td><td>{html.escape(m.summary)}</td>"
                     f"<td>{m.minutes} min</td></tr>")
     listed = {m.stem for m in MODULES}
     for p in pages:
@@ -403,9 +403,9 @@ def build(out: Path, notebooks: Path | None = None, jobs: int = 2, timeout: int 
         nb = static_widgets(nbformat.from_dict(nb))
         links = [("Course index", "index.html")]
         if i > 0:
-            links.append((f"← {stems[i - 1][:2]}", f"{stems[i - 1]}.html"))
+            links.append((f"← {stems[i - 1].split('_', 1)[0]}", f"{stems[i - 1]}.html"))
         if i + 1 < len(paths):
-            links.append((f"{stems[i + 1][:2]} →", f"{stems[i + 1]}.html"))
+            links.append((f"{stems[i + 1].split('_', 1)[0]} →", f"{stems[i + 1]}.html"))
         if repo_url:
             links.append(("Run this notebook on Binder", binder_link(repo_url, f"notebooks/{path.name}")))
         header = _bar(links) + _notice()

@@ -612,9 +612,11 @@ def primary_ranking_markdown(top: int = 3) -> str:
     """A Markdown table: the leading primaries of spinal metastases in each published dataset, with its source."""
     from course import datasets
 
-    rows = ["| Dataset | Leading primaries (% of spinal metastases) | Source key |", "|---|---|---|"]
+    from course.references import author_years
+
+    rows = ["| Dataset | Leading primaries (% of spinal metastases) | Source |", "|---|---|---|"]
     for d in datasets.distribution("primary"):
         ranked = sorted(d["values"].items(), key=lambda kv: -kv[1])[:top]
         cells = ", ".join(f"{k.replace('_', '/')} {v:g}%" for k, v in ranked)
-        rows.append(f"| {d['label']} | {cells} | {', '.join(d['source'])} |")
+        rows.append(f"| {d['label']} | {cells} | {author_years(d['source'])} |")
     return "\n".join(rows)

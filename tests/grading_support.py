@@ -90,6 +90,7 @@ def grading_env(**extra: str) -> dict:
     env = dict(os.environ)
     env["COURSE_GRADING_SECRET"] = SECRET
     env.pop("COURSE_GRADING_SECRET_FILE", None)
+    env.pop("COURSE_ITEM_BANK", None)        # the tests grade the public items (their own copies)
     env.update(extra)
     return env
 

@@ -7,6 +7,7 @@ import pytest
 
 from course import calculators
 from course import cases as K
+from course import cases_apps as KA
 from course.datasets import check_sources, load
 from course.quiz import Case, CaseCheck, Numeric, SingleChoice, load_bank
 
@@ -18,16 +19,18 @@ EXPECTED = {
     # 1+1+1+0+1+0 = 4; 2+1+2+2+5+2 = 14
     "renal_t10":   ("cord",          "2",  9,  12, "separation_surgery_then_SRS", "SRS",        52.8, 44.0, "gait_balance"),
     # 1+3+2+0+2+1 = 9; 2+2+2+2+3+1 = 12; 24 Gy/2: 24 × 2.2 = 52.8, /1.2 = 44
-    "prostate_l3": ("cauda_equina",  "3",  4,  9,  "cEBRT",                       "cEBRT_mscc", 28.0, 23.33, "gait_balance"),
-    # 2+1+0+0+0+1 = 4; 1+0+0+2+5+1 = 9; 20 Gy/5: 20 × 1.4 = 28, /1.2 = 23.33
+    "prostate_l3": ("cauda_equina",  "3",  5,  9,  "cEBRT",                       "cEBRT_mscc", 28.0, 23.33, "gait_balance"),
+    # 2+1+0+0+1+1 = 5 (m11: no collapse, > 50% of the body involved = 1); 1+0+0+2+5+1 = 9; 20 Gy/5
     "nsclc_t9":    ("cord",          "2",  11, 9,  "separation_surgery_then_SRS", "SRS",        52.8, 44.0, "gait_balance"),
     # 1+3+2+0+2+3 = 11; 2+2+2+2+0+1 = 9
     "myeloma_t11": ("none",          "1c", 10, 9,  "stabilization_then_cEBRT",    "cEBRT_pain", 14.4, 12.0, "activity_energy"),
     # 3+3+2+0+2+0 = 10; 1+1+1+2+2(others)+2 = 9
-    "melanoma_t7": ("cord",          "3",  7,  3,  "cEBRT",                       "cEBRT_mscc", 28.0, 23.33, "carer_comfort"),
-    # 1+1+2+0+2+1 = 7; 0+0+1+0+2(others)+0 = 3
+    "melanoma_t7": ("cord",          "3",  7,  3,  "cEBRT",                "cEBRT_mscc_single", 14.4, 12.0, "carer_comfort"),
+    # 1+1+2+0+2+1 = 7; 0+0+1+0+2(others)+0 = 3; M4: poor prognosis → 8 Gy × 1 (was 20 Gy/5)
     "thyroid_c6":  ("cord",          "1b", 15, 14, "stabilization_then_SRS",      "SRS",        52.8, 44.0, "gait_balance"),
     # 2+3+2+2+3+3 = 15; 2+2+2+2+5+1 = 14
+    "breast_t6":   ("cord",          "2",  11, 12, "stabilization_then_cEBRT",    "cEBRT_mscc", 28.0, 23.33, "gait_balance"),
+    # 1+3+2+0+2+3 = 11; 1+1+2+2+5+1 = 12; favourable → 20 Gy/5 (she declines the operation: module 08's decision path)
 }
 
 
@@ -67,8 +70,8 @@ def test_images_show_the_case_level(case_id):
     """No stand-in levels: the phantom is imaged at the case's own level."""
     c = K.get_case(case_id)
     assert c["phantom"]["level"] == c["level"]
-    assert "stand-in" not in c["imaging_text"] and "stand-in" not in K.phantom_figure(case_id)[1]
-    assert c["level"] in K.phantom_figure(case_id)[1]
+    assert "stand-in" not in c["imaging_text"] and "stand-in" not in KA.phantom_figure(case_id)[1]
+    assert c["level"] in KA.phantom_figure(case_id)[1]
 
 
 def test_lumbar_case_shows_cauda_equina_and_cervical_case_a_cord():
@@ -77,15 +80,15 @@ def test_lumbar_case_shows_cauda_equina_and_cervical_case_a_cord():
     l3 = K._phantom("prostate_l3").escc_view()
     assert not (l3.labels == T["cord"]).any() and (l3.labels == T["nerve_root"]).any()
     assert neural_content("L3") == "cauda_equina"
-    html, alt = K.phantom_figure("prostate_l3")
+    html, alt = KA.phantom_figure("prostate_l3")
     assert "cauda equina" in alt and "no cord" in alt and "L3" in alt
     assert "nerve roots" in K.get_case("prostate_l3")["imaging_text"]
-    escc = next(q for _, q in K.build_steps("prostate_l3") if q.id.endswith(".escc"))
+    escc = next(q for _, q in KA.build_steps("prostate_l3") if q.id.endswith(".escc"))
     assert "Below the conus" in escc.prompt and "nerve roots" in escc.explanation
     c6 = K._phantom("thyroid_c6").escc_view()
     assert (c6.labels == T["cord"]).any() and not (c6.labels == T["nerve_root"]).any()
-    assert "the cord surrounded by bright CSF" in K.phantom_figure("thyroid_c6")[1]
-    escc = next(q for _, q in K.build_steps("thyroid_c6") if q.id.endswith(".escc"))
+    assert "the cord surrounded by bright CSF" in KA.phantom_figure("thyroid_c6")[1]
+    escc = next(q for _, q in KA.build_steps("thyroid_c6") if q.id.endswith(".escc"))
     assert "Below the conus" not in escc.prompt
 
 
@@ -111,12 +114,48 @@ def test_instability_call_only_used_when_indeterminate():
 
 
 def test_schedule_for():
-    assert K.schedule_for("SRS", False, False) == "SRS"
-    assert K.schedule_for("separation_surgery_then_SRS", True, True) == "SRS"
-    assert K.schedule_for("cEBRT", True, False) == "cEBRT_mscc"
-    assert K.schedule_for("stabilization_then_cEBRT", False, False) == "cEBRT_pain"
+    assert K.schedule_for("SRS", False, False, prognosis="poor") == "SRS"
+    assert K.schedule_for("separation_surgery_then_SRS", True, True, prognosis="favourable") == "SRS"
+    assert K.schedule_for("cEBRT", True, False, prognosis="intermediate") == "cEBRT_mscc"
+    assert K.schedule_for("stabilization_then_cEBRT", False, False, prognosis="intermediate") == "cEBRT_pain"
     with pytest.raises(ValueError, match="cEBRT"):
-        K.schedule_for("radical_surgery", False, False)
+        K.schedule_for("radical_surgery", False, False, prognosis="poor")
+
+
+@pytest.mark.parametrize("group, key", [("poor", "cEBRT_mscc_single"), ("intermediate", "cEBRT_mscc"),
+                                        ("favourable", "cEBRT_mscc")])
+def test_mscc_schedule_follows_prognosis(group, key):
+    """M4: conventional RT for compression is chosen by predicted survival (SCORAD III, SCORE-2, Rades)."""
+    assert K.schedule_for("cEBRT", True, True, prognosis=group) == key
+    with pytest.raises(ValueError, match="accepted values: 'poor'"):
+        K.schedule_for("cEBRT", True, True, prognosis="weeks")
+
+
+def test_melanoma_with_weeks_to_live_gets_a_single_fraction():
+    """M4: KPS 40, brain and liver metastases, Tokuhashi 3 → 8 Gy × 1 (the capstone keyed 20 Gy/5 before)."""
+    a = K.solve("melanoma_t7")
+    assert (a.prognosis, a.schedule["total_dose_gy"], a.schedule["fractions"]) == ("poor", 8, 1)
+    assert K.prognosis_group(">=1 year") == "favourable"
+
+
+def test_case_data_fixes_from_the_review():
+    """m11 (prostate SINS collapse item), m12 (no ESCC grade in the stem), M11 (myeloma), M9 (embolisation)."""
+    assert K.solve("prostate_l3").sins.components["collapse"] == 1
+    assert "ESCC" not in K.get_case("thyroid_c6")["imaging_text"]
+    myeloma = " ".join(K.solve("myeloma_t11").notes)
+    assert "systemically first" in myeloma and "ionised calcium" in myeloma and "CAFE" in myeloma
+    assert "embolisation" in " ".join(K.solve("renal_t10").notes)
+    assert "embolisation" in " ".join(K.solve("thyroid_c6").notes)
+    calcium = next(q for _, q in KA.build_steps("myeloma_t11") if q.id.endswith(".calcium"))
+    assert "ionised calcium" in calcium.prompt and "ionised calcium" in calcium.explanation
+    noms = next(q for _, q in KA.build_steps("renal_t10") if q.id.endswith(".noms"))
+    assert "embolisation" in noms.explanation
+
+
+def test_steroid_text_carries_the_safety_points():
+    deficit = load("cases")["steroids"]["deficit"]
+    assert "proton-pump inhibitor" in deficit and "glucose" in deficit and "lymphoma" in deficit
+    assert "high-grade" not in deficit
 
 
 def test_overrides_change_the_decision():
@@ -139,7 +178,7 @@ def test_data_sources_resolve():
 @pytest.mark.parametrize("case_id", sorted(EXPECTED))
 def test_steps_are_built_from_the_answers(case_id):
     a = K.solve(case_id)
-    steps = dict((q.id.split(".", 1)[1], q) for _, q in K.build_steps(case_id))
+    steps = dict((q.id.split(".", 1)[1], q) for _, q in KA.build_steps(case_id))
     assert {"localisation", "escc", "sins", "tokuhashi", "noms", "bed", "rehab"} <= set(steps)
     for key in ("localisation", "escc", "noms", "rehab"):
         q = steps[key]
@@ -157,7 +196,7 @@ def test_steps_are_built_from_the_answers(case_id):
 
 
 def test_build_case_is_a_quiz_case_and_checks_headless():
-    case = K.build_case("renal_t10")
+    case = KA.build_case("renal_t10")
     assert isinstance(case, Case)
     a = K.solve("renal_t10")
     right = {}
@@ -177,48 +216,16 @@ def test_build_case_is_a_quiz_case_and_checks_headless():
 
 
 # ---------------------------------------------------------------- widgets
-def test_case_runner_headless():
-    run = K.CaseRunner("prostate_l3")
-    assert run.stage_name == "Presentation"
-    assert "cauda" in run.current.question.options[[o.correct for o in run.current.question.options].index(True)].text.lower()
-    fb = run.answer("Cauda equina compression").submit()
-    assert fb.correct and run.results == {"localisation": True}
-    run.next()
-    assert run.stage_name == "Imaging" and 'alt="Synthetic MR images' in run.figure.value
-    fb = run.answer("ESCC 1a").submit()
-    assert not fb.correct and "ESCC 1a means" in run.current.feedback.value
-    run.next().answer(str(K.solve("prostate_l3").sins.total)).submit()
-    assert run.results["sins"] is True
-    assert "2 correct of 3 checked" in run.progress.value
-    run.go(len(run.steps) - 1)
-    assert run.stage_name == "Rehabilitation" and run.next_button.disabled
-    run.back()
-    assert run.stage_name == "Treatment plan" and run.figure.value == ""
-    with pytest.raises(ValueError, match="index"):
-        run.go(99)
-
-
-def test_case_runner_select_resets():
-    run = K.CaseRunner()
-    run.answer(0).submit()
-    run.selector.value = "myeloma_t11"  # as the learner would
-    assert run.case_id == "myeloma_t11" and run.results == {} and run.index == 0
-    run.next()
-    assert run.current.question.id == "myeloma_t11.calcium"
-    assert run.answer("3.01 mmol/L").submit().correct
-    with pytest.raises(ValueError, match="accepted"):
-        run.select("nobody")
-
-
 def test_whatif_headless():
-    app = K.WhatIfApp()
+    app = KA.WhatIfApp()
     app.set(case="nsclc_t9")
     assert app.state["decision"] == "separation_surgery_then_SRS" and not app.state["changed"]
-    app.set(radiosensitivity="as the SC.24 list says")
+    assert "as the SC.24 list says" not in [o for o in app.controls["radiosensitivity"].options]  # M1
+    app.set(radiosensitivity="radiosensitive")
     assert app.state["decision"] == "stabilization_then_cEBRT" and app.state["changed"]
     assert app.state["schedule"] == "cEBRT_mscc" and app.state["bed10"] == pytest.approx(28.0)
     assert "The decision changed" in app.explanation.value
-    assert "SC24: radiosensitive" in app.explanation.value and "NOMS: radioresistant" in app.explanation.value
+    assert "AO: intermediate" in app.explanation.value and "NOMS: radioresistant" in app.explanation.value
     app.set(case="melanoma_t7")  # resets the what-ifs
     assert app.values()["radiosensitivity"] == "as the NOMS list says" and not app.state["changed"]
     assert any("unverified" in c for c in app.state["caveats"])
@@ -240,7 +247,7 @@ def test_bank_answers_agree_with_the_engine():
     assert bank.get("q_bed_cebrt").answer == K.solve("prostate_l3").eqd2_10
     assert bank.get("q_sins_c6").answer == K.solve("thyroid_c6").sins.total
     nsclc = bank.get("q_nsclc_lists")
-    assert "separation surgery" in next(o.text for o in nsclc.options if o.correct)
+    assert "separation surgery" in next(o.text for o in nsclc.options if o.correct).lower()
     assert K.solve("nsclc_t9").noms.decision == "separation_surgery_then_SRS"
     steroid = next(o.text for o in bank.get("q_steroids_plan").options if o.correct)
     assert "renal" in steroid

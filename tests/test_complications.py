@@ -7,6 +7,7 @@ import pytest
 
 from course import calculators
 from course import complications as C
+from course import complications_apps as CA
 from course.datasets import load
 from course.quiz import Case, Numeric, SelfCheck, load_bank
 from course.references import cite
@@ -60,7 +61,7 @@ def test_implausible_calcium_raises_from_calculator():
 
 
 def test_calcium_app_headless():
-    app = C.CorrectedCalciumApp()
+    app = CA.CorrectedCalciumApp()
     app.set(calcium=2.45, albumin=24)
     assert app.state["corrected"] == pytest.approx(2.77)
     assert app.state["hidden"] is True
@@ -103,7 +104,7 @@ def test_complications_for_rejects_unknown_choice():
 
 
 def test_timeline_app_headless():
-    app = C.ComplicationTimelineApp()
+    app = CA.ComplicationTimelineApp()
     app.set(steroids="none", radiotherapy="none", opioids=False, chemotherapy=False, surgery=False,
             immobile=False, cervical=False)
     assert app.state["n_treatment"] == 0
@@ -120,9 +121,9 @@ def test_timeline_app_headless():
 def test_steroid_figures_match_reference():
     rates = {r["id"]: r["percent"] for r in C.steroid_side_effects()}
     assert rates == {"heimdal": 14.3, "sorensen": 11}
-    fig, alt = C.plot_steroid_side_effects()
+    fig, alt = CA.plot_steroid_side_effects()
     assert "14.3%" in alt and "11%" in alt
-    fig, alt = C.plot_calcium_conventions(2.9)
+    fig, alt = CA.plot_calcium_conventions(2.9)
     assert "do not line up" in alt
 
 
@@ -135,7 +136,7 @@ def test_steroid_figures_match_reference():
         (dict(frankel="B", spine_unstable=False, kps=60), "transfers_wheelchair"),
         (dict(frankel="D", spine_unstable=False), "gait_balance"),
         (dict(frankel="C", spine_unstable=False, kps=40), "carer_comfort"),
-        (dict(frankel="E", spine_unstable=False, short_prognosis=True), "carer_comfort"),
+        (dict(frankel="E", spine_unstable=False, short_prognosis=True), "activity_energy"),  # m20: was carer_comfort
     ],
 )
 def test_rehab_focus(kwargs, focus):
@@ -160,7 +161,7 @@ def test_rehab_plan_validates():
 
 
 def test_rehab_app_headless():
-    app = C.RehabPlanApp()
+    app = CA.RehabPlanApp()
     app.set(frankel="B", spine_unstable=False, kps=60)
     assert app.state["focus"] == "transfers_wheelchair"
     app.set(spine_unstable=True)
@@ -212,3 +213,51 @@ def test_bank_every_question_answerable_headless():
         else:
             sc.answer([i for i, o in enumerate(q.options) if o.correct])
         assert sc.submit().correct, q.id
+
+
+# ----------------------------------------------------------------------------------------------
+# Review findings M12, m3, m17, m20 (issue 10)
+# ----------------------------------------------------------------------------------------------
+def test_sbrt_fracture_and_pain_flare_are_in_the_catalogue():
+    """M12: the two commonest SBRT harms were missing (only skin, fatigue, wound, myelopathy, second cancer)."""
+    sbrt = {c["id"] for c in C.complications_for(radiotherapy="SBRT")}
+    conventional = {c["id"] for c in C.complications_for(radiotherapy="cEBRT")}
+    assert {"sbrt_fracture", "pain_flare"} <= sbrt
+    assert "pain_flare" in conventional and "sbrt_fracture" not in conventional
+    vcf = next(c for c in C.complications() if c["id"] == "sbrt_fracture")
+    assert "14%" in vcf["name"] and "lytic" in vcf["watch"]
+
+
+def test_bone_agent_harms():
+    """M12/m17: osteonecrosis of the jaw and hypocalcaemia with denosumab or zoledronic acid."""
+    ids = {c["id"] for c in C.complications_for(bone_agent=True)}
+    assert {"bone_agent_onj", "bone_agent_hypocalcaemia"} <= ids
+    assert not {"bone_agent_onj"} & {c["id"] for c in C.complications_for()}
+    agents = {a["agent"]: a for a in load("treatment")["medical"]["bone_targeted"]}
+    assert "120 mg subcutaneously every 4 weeks" in agents["denosumab"]["dose"]
+    assert "4 mg IV" in agents["bisphosphonates (zoledronic acid)"]["dose"]
+
+
+def test_hypercalcaemia_mechanism_and_treatment():
+    """m3: about 80% humoral (PTHrP); treatment fluids → IV bisphosphonate; myeloma on ionised calcium."""
+    notes = " ".join(load("complications")["calcium"]["notes"])
+    assert "80%" in notes and "PTHrP" in notes and "calcitriol" in notes
+    steps = [t["step"] for t in C.hypercalcaemia_treatment()]
+    assert steps[:2] == ["Rehydrate", "Bisphosphonate"]
+    myeloma = next(t for t in C.hypercalcaemia_treatment() if t["step"] == "Myeloma")
+    assert "ionised calcium" in myeloma["text"]
+
+
+def test_limited_survival_keeps_functional_rehabilitation_goals():
+    """m20: with 3–6 months' expected survival the aim stays functional (was: comfort focus)."""
+    plan = C.rehab_plan(frankel="C", spine_unstable=False, kps=60, short_prognosis=True)
+    assert plan.focus.id == "gait_balance" and "carer_comfort" in plan.ids
+    assert "still aims at function" in plan.explanation
+    assert C.rehab_plan(frankel="C", spine_unstable=False, kps=40).focus.id == "carer_comfort"
+
+
+def test_timeline_app_shows_bone_agent_harms():
+    app = CA.ComplicationTimelineApp()
+    app.set(bone_agent=True, radiotherapy="SBRT")
+    assert {"bone_agent_onj", "sbrt_fracture"} <= set(app.state["ids"])
+    assert "Sahgal 2013: 14%" in app.explanation.value

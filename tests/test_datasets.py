@@ -56,7 +56,7 @@ def test_primary_distribution_sources_disagree():
 
 def test_radiosensitivity_lists_disagree_and_agree():
     assert datasets.radiosensitivity("nsclc", "noms") == "radioresistant"
-    assert datasets.radiosensitivity("nsclc", "sc24") == "radiosensitive"
+    assert datasets.radiosensitivity("nsclc", "ao") == "intermediate"
     assert datasets.radiosensitivity("breast", "ao") == "intermediate"
     agreed = datasets.load("radiosensitivity")["agreed"]
     for name in datasets.radiosensitivity_lists():
@@ -66,6 +66,15 @@ def test_radiosensitivity_lists_disagree_and_agree():
             assert datasets.radiosensitivity(h, name) == "radioresistant"
     with pytest.raises(ValueError, match="list_name"):
         datasets.radiosensitivity("breast", "who")
+
+
+def test_sc24_is_a_trial_stratum_not_a_radiosensitivity_list():
+    """M1: SC.24's randomisation strata are not offered as the O of NOMS (it excluded compression)."""
+    assert set(datasets.radiosensitivity_lists()) == {"noms", "ao"}
+    with pytest.raises(ValueError, match="list_name"):
+        datasets.radiosensitivity("nsclc", "sc24")
+    sc24 = datasets.trial_strata()["sc24"]
+    assert "not a radiosensitivity list" in sc24["label"] and "excluded" in sc24["note"]
     with pytest.raises(ValueError, match="histology"):
         datasets.radiosensitivity("unicorn", "noms")
 

@@ -13,7 +13,8 @@ from course.instructor import variants
 from course.instructor.leakcheck import run_leak_check, scan, secrets_of
 from grading_support import GRADING, ROOT, SECRET, grading_env
 
-ASSIGNMENTS = ["a01_anatomy", "a02_spread", "a03_presentation", "a04_imaging", "a05_scoring",
+ASSIGNMENTS = ["a01_anatomy", "a02_spread", "a03_presentation", "a03a_emergency", "a03b_examination", "a04_imaging",
+               "a05_scoring", "a05a_prognosis",
                "a06_treatment", "a07_complications", "a08_cases"]
 
 

@@ -256,3 +256,35 @@ def test_differential_against_the_reference_implementation(reference_node_module
         if got != want:
             mismatches.append((i, {k: (got[k], want[k]) for k in want if got[k] != want[k]}))
     assert not mismatches, f"{len(mismatches)} of {len(exams)} differ, first: {mismatches[:3]}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# The per-student worksheets of the graded assignment a03b_examination
+
+
+def test_every_graded_worksheet_has_one_answer_and_the_grades_vary():
+    import itertools
+
+    from course.isncsci import WORKSHEET_SPEC, worksheet_exam, worksheet_text
+
+    grades, levels = set(), set()
+    for combo in itertools.product(*WORKSHEET_SPEC.values()):
+        params = dict(zip(WORKSHEET_SPEC, combo))
+        exam = worksheet_exam(**params)
+        r = isncsci(**exam)
+        assert isinstance(r.ais, str) and isinstance(r.neurological_level, str), params
+        assert isinstance(r.lower_extremity_motor_total, int)
+        assert r.neurological_level == params["level"]      # the right side is the more rostral
+        grades.add(r.ais)
+        levels.add(r.neurological_level)
+        assert "NT" not in worksheet_text(exam)
+    assert grades == {"A", "B", "C", "D"} and len(levels) == len(WORKSHEET_SPEC["level"])
+
+
+def test_worksheet_parameters_are_checked():
+    from course.isncsci import worksheet_exam
+
+    with pytest.raises(ValueError, match="level"):
+        worksheet_exam(level="T13", left_lower_by=0, sacral="none", distal_power=0)
+    with pytest.raises(ValueError, match="sacral"):
+        worksheet_exam(level="T6", left_lower_by=0, sacral="some", distal_power=0)

@@ -40,7 +40,7 @@ def test_notebooks_are_discovered():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_name_and_catalogue(path):
-    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), "name notebooks NN_subject.ipynb"
+    assert re.fullmatch(r"\d\d[a-z]?_[a-z0-9_]+\.ipynb", path.name), "name notebooks NN_subject.ipynb (or NNa_… to slot in)"
     assert path.stem in {m.stem for m in MODULES}, "add the module to course/catalogue.py"
 
 

@@ -157,6 +157,12 @@ def test_saddle_numbness_and_retention_without_cancer_is_the_cauda_equina_pathwa
     assert "girft_ces2023" in r.source and "No dexamethasone" in r.steroids
 
 
+def test_new_weakness_without_cancer_is_a_spinal_emergency_without_steroid_imaged_at_the_level():
+    r = P.triage(["limb_weakness", "walking_difficulty"])
+    assert r.rule_id == "deficit_no_cancer" and r.pathway == "spinal" and not r.dexamethasone
+    assert "level the examination points to" in r.mri and "lumbosacral" not in r.mri
+
+
 def test_sciatica_without_cancer_is_not_an_emergency_but_is_safety_netted():
     r = P.triage(["spinal_pain", "radicular_pain"])
     assert r.rule_id == "radicular_no_cancer" and r.category == "routine"
@@ -205,7 +211,7 @@ def test_decision_table_markdown_carries_the_disclaimer_footnotes_and_author_yea
     text = P.decision_table_markdown()
     assert "Local MSCC pathways differ" in text and "[1]" in text and "NICE" in text
     assert "nice_ng234" not in text and "girft" not in text  # no reference keys shown to students
-    assert "Cauda equina pathway" in text
+    assert "cauda equina or spinal emergency" in text
 
 
 def test_vignettes_markdown_gives_each_answer_and_steroid_decision():
@@ -263,7 +269,7 @@ def test_triage_app_scores_choices_and_reveals_answers():
     assert app.state["answered"] == 2 and app.state["score"] == (answers["v2"] == "emergency") + 1
     assert "differs" in app.explanation.value
     app.set(v10="emergency")
-    assert "no dexamethasone" in app.explanation.value and "Cauda equina pathway" in app.explanation.value
+    assert "no dexamethasone" in app.explanation.value and "cauda equina or spinal emergency" in app.explanation.value
     assert app.state["dexamethasone"]["v10"] is False and app.state["dexamethasone"]["v1"] is True
     app.set(show_answers=True)
     assert "Decision table" in app.explanation.value and "green rings" in app.state["alt"]

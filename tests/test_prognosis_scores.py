@@ -119,6 +119,12 @@ def test_katagiri_missing(field):
         ps.katagiri(**kwargs)
 
 
+@pytest.mark.parametrize("organ", ["lung", "breast cancer", "RCC"])
+def test_katagiri_explains_why_an_organ_is_refused(organ):
+    with pytest.raises(ValueError, match=r"primary_growth=.* is not accepted; .*groups the primary by treatability"):
+        ps.katagiri(**(K_BASE | {"primary_growth": organ}))
+
+
 def test_katagiri_suggests_spelling():
     with pytest.raises(ValueError, match=r"did you mean 'slow'"):
         ps.katagiri(**(K_BASE | {"primary_growth": "Slow"}))

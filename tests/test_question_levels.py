@@ -5,9 +5,8 @@ recall ≤ 40 %, reasoning ≥ 30 %; a reasoning item has a case stem (a patient
 decision; in single-answer items with k options the correct option is the longest in at most
 1/k + 0.1 of them.
 
-The course-wide targets are ``xfail(strict=False)`` while the module owners tag and rebalance their
-banks; the per-item heuristics are strict for every item that is tagged ``reasoning``, and the
-banks listed in ``AT_TARGET`` must meet every target on their own.
+Every target is strict: course-wide, for each bank listed in ``AT_TARGET``, and per item (every item
+tagged ``reasoning`` passes both heuristics).
 """
 
 from __future__ import annotations
@@ -29,7 +28,10 @@ from course.quiz import (
 )
 
 #: Banks already rebalanced, held to every target individually.
-AT_TARGET = ("05a_prognosis",)
+AT_TARGET = ("05a_prognosis", "03a_mscc_emergency", "03b_neurological_examination", "00_start_here",
+             "01_anatomy_and_epidemiology", "02_spread_to_the_spine", "03_clinical_presentation",
+             "04_imaging_and_diagnosis", "05_classification_and_scoring", "06_treatment",
+             "07_complications_and_rehabilitation", "08_capstone_cases")
 
 RECALL_MAX = 0.40
 REASONING_MIN = 0.30
@@ -41,7 +43,7 @@ _DECISION = re.compile(
     r"recommend|give|arrange|treatment|schedule|plan|manage|tell|say|do)|should (you|she|he|they|the team|we)|"
     r"(best|most appropriate|right|safest) (next )?(step|action|plan|option|choice|management|response|answer|"
     r"treatment|schedule|reply)|next step|decide|decision|choose|recommend|offer|arrange|manage|refer|"
-    r"becomes|would you|do you (say|tell|do))\b", re.I)
+    r"becomes|would you|do you (say|tell|do)|how (do|would|should) you)\b", re.I)
 
 
 def all_items() -> list[tuple[str, Question]]:
@@ -144,20 +146,14 @@ def test_rebalanced_bank_meets_targets(name):
 
 
 # ------------------------------------------------------------------------------------------------
-# Course-wide targets: expected to fail until every bank is tagged and rebalanced
+# Course-wide targets
 # ------------------------------------------------------------------------------------------------
-PENDING = pytest.mark.xfail(strict=False, reason=(
-    "banks 00–08, 03a and 03b are being tagged with levels and rebalanced by their owners; "
-    "remove this mark once every bank carries levels (then set course.quiz.LEVEL_REQUIRED = True)"))
 
-
-@PENDING
 def test_every_item_has_a_level():
     missing = [f"{n}:{q.id}" for n, q in all_items() if q.level not in LEVELS]
     assert not missing, f"{len(missing)} items without a level, e.g. {missing[:8]}"
 
 
-@PENDING
 def test_course_wide_level_targets():
     items = [q for _, q in all_items()]
     share = shares(items)
@@ -165,7 +161,6 @@ def test_course_wide_level_targets():
     assert share["reasoning"] >= REASONING_MIN, f"reasoning {share['reasoning']:.0%} < {REASONING_MIN:.0%}"
 
 
-@PENDING
 def test_course_wide_correct_option_not_longest():
     done, allowed = longest_excess([q for _, q in all_items()])
     assert done <= allowed, f"correct option is the longest in {done} single items (allowed {allowed:.1f})"

@@ -36,6 +36,8 @@ RAW = {
                     "options": [{"text": "yes", "correct": True, "explanation": "ok"}, {"text": "no", "explanation": "nope"}]}]},
     ],
 }
+for _q in RAW["questions"]:  # every shipped bank carries levels, so the loader requires them (LEVEL_REQUIRED)
+    _q["level"] = "application"
 
 
 @pytest.fixture()

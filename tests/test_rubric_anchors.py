@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RUBRICS = sorted((ROOT / "grading" / "rubrics").glob("a*.md"))
 
 #: Rubrics whose points are not anchored yet (their owner removes the name when they are).
-PENDING = {"a05_scoring", "a06_treatment", "a07_complications", "a08_cases"}
+PENDING: set[str] = set()
 
 ANCHOR = re.compile(r"\[taught: (?P<nb>\d\d[a-z]?) § (?P<heading>[^|\]]+?) \| (?P<terms>[^\]]+)\]")
 POINT = re.compile(r"^- \*\*[\d.]+ pt\*\* — (?P<text>.+)$", re.M)

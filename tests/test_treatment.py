@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from course import calculators, datasets, treatment as T
+from course import treatment_apps as TA
 from course.plotting import figure_html
 
 
@@ -43,7 +44,7 @@ def test_nice_sixteen_mg_daily():
 def test_linear_taper_reaches_zero_on_last_day():
     s = T.steroid_schedule("heimdal1992")
     assert s.daily[0] == 16
-    assert s.daily[1] == pytest.approx(16 * (1 - 1 / 14))
+    assert s.daily[1] == 15  # 16 × 13/14 = 14.86 mg, given as whole tablets (M5)
     assert s.daily[14] == 0 and s.last_dose_day == 14
 
 
@@ -51,8 +52,8 @@ def test_sorensen_high_dose():
     s = T.steroid_schedule("sorensen1994")
     assert s.daily[0] == 96 + 96  # course reading: bolus added to the first day's oral dose
     assert list(s.daily[1:3]) == [96, 96]
-    assert s.daily[3] == pytest.approx(96 * 0.9) and s.daily[12] == 0
-    assert s.total_mg == pytest.approx(96 + 3 * 96 + 96 * 4.5)
+    assert s.daily[3] == 86.5 and s.daily[12] == 0  # 96 × 0.9 = 86.4 mg → whole tablets
+    assert s.total_mg == pytest.approx(96 + 3 * 96 + 432)
 
 
 def test_vecht_arms_differ_only_by_the_bolus():
@@ -75,7 +76,7 @@ def test_overrides_and_validation():
 
 
 def test_steroid_explorer_headless():
-    app = T.SteroidExplorer()
+    app = TA.SteroidExplorer()
     scheds = app.state["schedules"]
     assert set(scheds) == {"source_document", "nice_ng234", "sorensen1994"}
     assert "26 mg on day 1" in app.state["alt"]
@@ -92,13 +93,15 @@ def test_steroid_explorer_headless():
 def test_schedule_table_text():
     text = T.schedule_table([T.steroid_schedule("source_document")])
     assert "26 mg" in text and "104 mg" in text
+    every = T.schedule_table([T.steroid_schedule(r) for r in T.steroid_regimens()])
+    assert "NICE NG234 (2023)" in every and not any(r in every for r in T.steroid_regimens())  # no data ids
 
 
 # ----------------------------------------------------------------------------------------------
 # Radiotherapy
 # ----------------------------------------------------------------------------------------------
 def test_lq_explorer_presets_and_values():
-    app = T.LqExplorer()
+    app = TA.LqExplorer()
     assert app.state["total_gy"] == 30 and app.state["fractions"] == 10
     assert app.state["result"].by_alpha_beta[10].EQD2 == 32.5
     assert "source document" in app.explanation.value
@@ -120,7 +123,7 @@ def test_lq_summary_matches_published_checks():
 def test_every_schedule_resolves_and_cites():
     for s in T.rt_schedules().values():
         assert s["total_gy"] > 0 and s["fractions"] >= 1 and s["source"]
-    fig, alt = T.schedules_figure()
+    fig, alt = TA.schedules_figure()
     assert "30 Gy / 10: 32.5" in alt
     assert figure_html(fig, alt).startswith("<img")
 
@@ -137,7 +140,7 @@ def test_sahgal_limits_are_isoeffective_only_at_alpha_beta_two():
 
 
 def test_cord_check_explorer():
-    app = T.CordCheckExplorer()
+    app = TA.CordCheckExplorer()
     app.set(fractions=1, pmax_gy=12.4)
     assert app.state["result"].within_limit
     app.set(pmax_gy=13.0)
@@ -147,13 +150,13 @@ def test_cord_check_explorer():
     assert app.state["result"].within_limit and app.state["spread"] > 1
 
 
-@pytest.mark.parametrize("cls", [T.SteroidExplorer, T.LqExplorer, T.CordCheckExplorer])
+@pytest.mark.parametrize("cls", [TA.SteroidExplorer, TA.LqExplorer, TA.CordCheckExplorer])
 def test_one_redraw_per_change(cls):
     app = cls()
     name, values = {
-        T.SteroidExplorer: ("full_dose_days", [1, 2, 3, 4, 5]),
-        T.LqExplorer: ("fractions", [1, 2, 5, 10, 20]),
-        T.CordCheckExplorer: ("pmax_gy", [10.0, 12.0, 14.0, 16.0, 18.0]),
+        TA.SteroidExplorer: ("full_dose_days", [1, 2, 3, 4, 5]),
+        TA.LqExplorer: ("fractions", [1, 2, 5, 10, 20]),
+        TA.CordCheckExplorer: ("pmax_gy", [10.0, 12.0, 14.0, 16.0, 18.0]),
     }[cls]
     for v in values:
         app.set(**{name: v})
@@ -193,3 +196,71 @@ def test_treatment_data_sources_resolve():
     pairs = [p for p in datasets.check_sources() if p[0].startswith("treatment")]
     assert len(pairs) > 30
     assert calculators.SAHGAL_PMAX[1] == 12.4
+
+
+# ----------------------------------------------------------------------------------------------
+# Review findings M4, M5, M6/M7, M9 (issue 10): each test fails on the code before the fix
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("regimen_id", sorted(T.steroid_regimens()))
+def test_every_daily_dose_is_whole_tablets(regimen_id):
+    """M5: no undispensable doses such as 14.86 mg (2 mg and 0.5 mg tablets)."""
+    daily = T.steroid_schedule(regimen_id).daily
+    assert np.allclose(daily * 2, np.round(daily * 2)), daily
+    for dose in daily:
+        assert T.tablets(float(dose))
+
+
+def test_tablets_text_and_refusal():
+    assert T.tablets(6.5) == "3 × 2 mg + 1 × 0.5 mg" and T.tablets(0) == "none"
+    with pytest.raises(ValueError, match="dose_mg.*multiple of 0.5 mg"):
+        T.tablets(14.86)
+
+
+def test_nice_regimen_does_not_carry_a_two_week_taper():
+    """M5: the 14-day taper is Heimdal's / local practice, not NICE's; each label names its source and year."""
+    regs = T.steroid_regimens()
+    assert "2023" in regs["nice_ng234"].label and "2008" in regs["nice_cg75"].label
+    assert T.steroid_schedule("nice_ng234").last_dose_day <= 3 + 7
+    assert "5–7 days" in regs["nice_cg75"].label
+    assert "Heimdal" in regs["heimdal1992"].label and "local" in regs["heimdal1992"].label
+    assert T.steroid_schedule("heimdal1992").last_dose_day == 14
+
+
+def test_steroid_safety_teaching_is_complete():
+    """M6/M7: neurological symptoms or signs (not imaging alone), lymphoma caveat, PPI, glucose, taper [D]."""
+    points = {p["point"]: p for p in T.steroid_safety()}
+    assert {"indication", "dose", "lymphoma", "gastroprotection", "glucose", "taper", "evidence"} <= set(points)
+    assert "not for an imaging grade alone" in points["indication"]["text"]
+    assert "biopsy" in points["lymphoma"]["text"] and "haematology" in points["lymphoma"]["text"]
+    assert "proton-pump inhibitor" in points["gastroprotection"]["text"]
+    assert "glucose" in points["glucose"]["text"]
+    assert points["taper"]["confidence"] == "D" and "5–7 days" in points["taper"]["text"]
+
+
+@pytest.mark.parametrize("prognosis, preferred, also", [
+    ("poor", "8x1", "20x5"), ("intermediate", "20x5", "8x1"), ("favourable", "20x5", "30x10"),
+])
+def test_fractionation_follows_prognosis(prognosis, preferred, also):
+    """M4: a patient with weeks to live gets 8 Gy × 1; favourable → 20 Gy / 5 or longer."""
+    f = T.fractionation_for_prognosis(prognosis)
+    assert f.preferred == preferred and also in f.schedules
+    assert set(f.schedules) <= set(T.rt_schedules())
+    assert f.source and f.rationale
+
+
+def test_fractionation_refuses_unknown_groups():
+    with pytest.raises(ValueError, match=r"prognosis='weeks'.*accepted values: 'poor', 'intermediate', 'favourable'"):
+        T.fractionation_for_prognosis("weeks")
+
+
+def test_surgical_evidence_teaches_patchell_and_young():
+    """M9: Patchell 2005 with its eligibility, Young 1980, separation surgery, embolisation, CAFE."""
+    ev = {e["id"]: e for e in T.surgical_evidence()}
+    assert {"patchell2005", "young1980", "separation_hybrid", "embolisation", "cafe"} <= set(ev)
+    p = ev["patchell2005"]
+    assert "84% vs 57%" in p["statement"] and "122 vs 13 days" in p["statement"] and "62% vs 19%" in p["statement"]
+    assert any("48 hours" in c for c in p["eligibility"]) and any("3 months" in c for c in p["eligibility"])
+    assert "renal" in ev["embolisation"]["statement"] and "thyroid" in ev["embolisation"]["statement"]
+    assert "range of practice" in ev["separation_hybrid"]["statement"]
+    notes = " ".join(o.get("note", "") + o["what"] for o in T.surgical_options())
+    assert "not verified" not in notes and "Young" in notes

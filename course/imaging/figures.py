@@ -227,7 +227,7 @@ def show_markdown(text: str) -> None:
 # ----------------------------------------------------------------------------------------------
 MODULE_KEYS = ("source_document", "statpearls_spinal_mets", "nice_ng234", "shah2011_imaging", "jung2003_collapse",
                "bilsky2010_escc", "radiopaedia_escc", "radiopaedia_hu", "radiopaedia_ct_windowing", "dicom_ps33",
-               "conus_level_sources", "nice_qs56")
+               "conus_level_sources", "nice_qs56", "nice_cg75")
 
 
 def module_reference_keys() -> list[str]:

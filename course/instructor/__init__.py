@@ -6,7 +6,7 @@ Run ``course-instructor --help`` (or ``python -m course.instructor --help``). Th
   the only part a student's notebook imports.
 * :mod:`course.instructor.cli` — the one command for the grading cycle.
 * :mod:`course.instructor.parallel` — validation of submissions and parallel ``nbgrader autograde``.
-* :mod:`course.instructor.kernel_guard` — kernel extension that blocks writes outside the submission.
+* :mod:`course.instructor.sandbox` — the bubblewrap sandbox of every grading kernel and untrusted call.
 * :mod:`course.instructor.nbgrader_ext` — nbgrader preprocessors used by ``grading/nbgrader_config.py``.
 * :mod:`course.instructor.itemanalysis` — item difficulty, discrimination and score histograms.
 * :mod:`course.instructor.leakcheck` — scans what students receive for solutions and answers.

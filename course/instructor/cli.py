@@ -28,13 +28,12 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-
 from course.instructor import variants
-from course.instructor.parallel import Course, autograde_batch
+from course.instructor.coursedir import Course
+from course.instructor.parallel import autograde_batch
+from course.instructor.release import inject_release_key
 
 REPO_GRADING = Path(__file__).resolve().parents[2] / "grading"
-RELEASE_KEY_TAG = "course-release-key"
 
 
 def find_course_dir(explicit: str | None) -> Path:
@@ -47,33 +46,20 @@ def find_course_dir(explicit: str | None) -> Path:
 
 
 def assignments_in(course: Course) -> list[str]:
-    return sorted(p.name for p in (course.root / "source").iterdir()
+    from course.instructor.bank import source_dir
+
+    return sorted(p.name for p in source_dir(course.root).iterdir()
                   if p.is_dir() and (p / f"{p.name}.ipynb").is_file())
 
 
 def uses_variants(course: Course, assignment: str) -> bool:
-    return "variants.grading_case" in course.source_notebook(assignment).read_text(encoding="utf-8")
+    text = course.source_notebook(assignment).read_text(encoding="utf-8")
+    return "variants.grading_case" in text or '\\"kind\\": \\"case\\"' in text
 
 
 def require_secret(course: Course, assignment: str) -> None:
     if uses_variants(course, assignment) and not variants.have_secret():
         raise SystemExit(f"error: {assignment} has per-student case items. " + variants.missing_secret_message())
-
-
-def inject_release_key(course: Course, assignment: str) -> bool:
-    """Write the assignment's release key into the released notebook's key cell."""
-    path = course.root / "release" / assignment / f"{assignment}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    found = False
-    for cell in nb.cells:
-        if RELEASE_KEY_TAG in cell.metadata.get("tags", []):
-            key = variants.release_key(assignment)
-            cell.source = ("# Filled in by the instructor's release step — do not edit.\n"
-                           f'RELEASE_KEY = "{key}"')
-            found = True
-    if found:
-        nbformat.write(nb, path)
-    return found
 
 
 # ------------------------------------------------------------------------------------ commands
@@ -110,12 +96,20 @@ def cmd_release(course: Course, args) -> int:
 
 def cmd_collect(course: Course, args) -> int:
     for a in args.assignments:
-        course.call("collect", a, update=True)
+        log = course.call("collect", a, update=True)
+        for line in log.splitlines():  # refusals (OwnerCheckedCollect) must reach the instructor
+            if "Refused" in line:
+                print(line.strip())
         print(f"collected {a} into submitted/")
     return 0
 
 
 def cmd_autograde(course: Course, args) -> int:
+    from course.instructor import sandbox
+
+    if getattr(args, "unsafe_no_sandbox", False):
+        os.environ[sandbox.UNSAFE_ENV] = sandbox.UNSAFE_VALUE
+    sandbox.require_sandbox()           # refuse before any student code runs where no sandbox starts
     status = 0
     for a in args.assignments:
         require_secret(course, a)
@@ -249,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--student-timeout", type=float, default=900, help="wall-clock seconds per student")
         s.add_argument("--memory-mb", type=int, default=4096, help="address-space limit per student")
         s.add_argument("--quiet", action="store_true", help="no progress bar")
+        s.add_argument("--unsafe-no-sandbox", action="store_true",
+                       help="UNSAFE: run student code unconfined where no sandbox starts (throwaway machines only)")
 
     s = sub.add_parser("autograde", help="validate and autograde in parallel")
     s.add_argument("assignments", nargs="+")

@@ -14,6 +14,7 @@ installed ``course`` package (this package included). What is looked for:
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -22,17 +23,9 @@ from pathlib import Path
 
 import nbformat
 
-
-def _marker(*words: str) -> str:
-    """An nbgrader region marker, assembled so that this file (shipped in the package students
-    install) never contains the literal marker text that leak scanners grep for."""
-    return " ".join(words)
+from course.instructor.markers import HIDDEN_BEGIN, HIDDEN_END, MARKERS, SOLUTION_BEGIN, SOLUTION_END
 
 
-SOLUTION_BEGIN, SOLUTION_END = _marker("BEGIN", "SOLUTION"), _marker("END", "SOLUTION")
-HIDDEN_BEGIN, HIDDEN_END = _marker("BEGIN", "HIDDEN", "TESTS"), _marker("END", "HIDDEN", "TESTS")
-MARKERS = (SOLUTION_BEGIN, SOLUTION_END, HIDDEN_BEGIN, HIDDEN_END,
-           _marker("BEGIN", "MARK", "SCHEME"), "**Model answer.**", "**Rubric (")
 TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".yaml", ".yml", ".json", ".txt", ".html", ".csv", ".cfg", ".toml"}
 _TRIVIAL = re.compile(r"^(pass|else:|try:|except\b.*|for _\w+ in .*|raise AssertionError.*|return \w+|"
                       r"[\w.]+\(\*?_\w+\)|.*: *pass)$")
@@ -66,6 +59,12 @@ def secrets_of(source_nb: Path) -> tuple[list[str], list[str]]:
         for m in re.finditer(r"abs\(float\(answer_q\d+\) - ([0-9.]+)\)", cell.source):
             if "." in m.group(1) and not m.group(1).endswith(".0"):
                 numbers.append(m.group(1))
+        for line in cell.source.splitlines():       # items declared as data (nbbuild.py)
+            if line.startswith("# course-item: "):
+                spec = json.loads(line[len("# course-item: "):])
+                value = spec.get("answer") if spec.get("kind") == "numeric" else None
+                if isinstance(value, float) and value != int(value):
+                    numbers.append(repr(value))
     return list(dict.fromkeys(snippets)), numbers
 
 
@@ -129,9 +128,12 @@ def run_leak_check(grading: Path, *, generate: bool = True, repo: Path | None = 
     problems: list[str] = []
     snippets: list[str] = []
     numbers: list[str] = []
-    assignments = sorted(p.name for p in (grading / "source").iterdir() if p.is_dir())
+    from course.instructor.bank import source_dir
+
+    source = source_dir(grading)        # the public grading/source, or the private item bank
+    assignments = sorted(p.name for p in source.iterdir() if p.is_dir())
     for a in assignments:
-        folder = grading / "source" / a
+        folder = source / a
         extra = [p.name for p in folder.iterdir() if p.name != f"{a}.ipynb" and p.name != ".ipynb_checkpoints"]
         if extra:
             problems.append(f"{folder}: files other than the notebook are released too: {extra}")
@@ -140,8 +142,8 @@ def run_leak_check(grading: Path, *, generate: bool = True, repo: Path | None = 
         numbers += n
 
     if generate:
-        from course.instructor.cli import inject_release_key
-        from course.instructor.parallel import Course
+        from course.instructor.coursedir import Course
+        from course.instructor.release import inject_release_key
 
         tmp = Path(tempfile.mkdtemp(prefix="leakcheck-"))
         old_env = os.environ.get("COURSE_GRADING_SECRET")
@@ -150,7 +152,7 @@ def run_leak_check(grading: Path, *, generate: bool = True, repo: Path | None = 
             work = tmp / "grading"
             work.mkdir()
             shutil.copy(grading / "nbgrader_config.py", work)
-            shutil.copytree(grading / "source", work / "source")
+            shutil.copytree(source, work / "source")
             os.environ["COURSE_GRADING_SECRET"] = "leak-check-throwaway-secret"
             course = Course(work)
             for a in assignments:

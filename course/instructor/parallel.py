@@ -30,10 +30,12 @@ from pathlib import Path
 
 import nbformat
 
-from course.instructor.leakcheck import HIDDEN_BEGIN
+from course.instructor.coursedir import Course
+from course.instructor.gradebook import open_gradebook, record_zero, scores
+from course.instructor.integrity import Integrity
+from course.instructor.submissions import submission_warnings, validate_submission
 
-MAX_NOTEBOOK_MB = 50
-_IGNORED = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
+__all__ = ["Course", "Outcome", "autograde_batch", "record_zero", "scores", "validate_submission", "write_report"]
 
 
 @dataclass
@@ -48,141 +50,6 @@ class Outcome:
     seconds: float = 0.0
     returncode: int | None = None
     log: str = ""
-
-
-# --------------------------------------------------------------------------------- validation
-def validate_submission(folder: Path, assignment: str) -> list[str]:
-    """Reasons why ``folder`` cannot be autograded (empty list: it can)."""
-    if not folder.is_dir():
-        return ["no submission folder"]
-    entries = [p for p in folder.iterdir() if p.name not in _IGNORED and p.name != "timestamp.txt"]
-    if not entries:
-        return ["empty submission folder (nothing was submitted)"]
-    expected = folder / f"{assignment}.ipynb"
-    if not expected.is_file():
-        notebooks = sorted(p.name for p in entries if p.suffix == ".ipynb")
-        if notebooks:
-            return [f"wrongly named notebook: found {', '.join(notebooks)}; expected {expected.name} "
-                    f"(rename it in {folder} and autograde this student again)"]
-        names = ", ".join(sorted(p.name for p in entries)[:5])
-        return [f"no notebook named {expected.name} in the submission (found: {names})"]
-    size = expected.stat().st_size
-    if size == 0:
-        return [f"{expected.name} is an empty file"]
-    if size > MAX_NOTEBOOK_MB * 1024 * 1024:
-        return [f"{expected.name} is {size / 1e6:.0f} MB (limit {MAX_NOTEBOOK_MB} MB)"]
-    raw = expected.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        return [f"{expected.name} is not UTF-8 text: byte 0x{raw[err.start]:02x} at offset {err.start} "
-                "(probably saved in another encoding by an editor)"]
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as err:
-        return [f"{expected.name} is not valid JSON (corrupted or truncated): {err.msg} at line "
-                f"{err.lineno}, column {err.colno}"]
-    try:
-        nbformat.reads(text, as_version=4)
-    except Exception as err:  # noqa: BLE001 - any reader failure means "not a notebook"
-        return [f"{expected.name} is JSON but not a readable notebook: {type(err).__name__}: {err}"]
-    return []
-
-
-# --------------------------------------------------------------------------------- gradebook
-def _gradebook(course: "Course"):
-    from nbgrader.api import Gradebook
-
-    return Gradebook(course.db_url, course.course_id)
-
-
-def record_zero(course: "Course", assignment: str, student: str, reason: str) -> None:
-    """Put ``student`` in the gradebook with score 0 for ``assignment`` and say why."""
-    with _gradebook(course) as gb:
-        gb.update_or_create_student(student)
-        sub = gb.update_or_create_submission(assignment, student)
-        for nb in sub.notebooks:
-            for grade in nb.grades:
-                grade.auto_score = 0
-                grade.manual_score = None
-                grade.needs_manual_grade = False
-            for comment in nb.comments:
-                comment.auto_comment = f"Not graded: {reason}"
-        gb.db.commit()
-
-
-def scores(course: "Course", assignment: str) -> dict[str, tuple[float, float]]:
-    """``{student: (score, max_score)}`` from the gradebook."""
-    out = {}
-    with _gradebook(course) as gb:
-        for sub in gb.assignment_submissions(assignment):
-            out[sub.student.id] = (float(sub.score), float(sub.max_score))
-    return out
-
-
-# --------------------------------------------------------------------------------- course
-@dataclass
-class Course:
-    """An nbgrader course directory (the one holding ``nbgrader_config.py``)."""
-
-    root: Path
-    course_id: str = "spine-metastases"
-
-    @property
-    def db_url(self) -> str:
-        return "sqlite:///" + str(self.root / "gradebook.db")
-
-    def submitted(self, assignment: str) -> Path:
-        return self.root / "submitted"
-
-    def source_notebook(self, assignment: str) -> Path:
-        return self.root / "source" / assignment / f"{assignment}.ipynb"
-
-    def autograded_notebook(self, student: str, assignment: str) -> Path:
-        return self.root / "autograded" / student / assignment / f"{assignment}.ipynb"
-
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        bindir = str(Path(sys.executable).parent)
-        env["PATH"] = bindir + os.pathsep + env.get("PATH", "")  # nbgrader calls `alembic`
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env.setdefault(var, "1")
-        env.setdefault("MPLBACKEND", "Agg")
-        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-        return env
-
-    def api(self):
-        """nbgrader's Python API (what the formgrader uses) configured by this course's
-        ``nbgrader_config.py``; one import of nbgrader for many operations."""
-        if getattr(self, "_api", None) is None:
-            os.environ["PATH"] = self.env()["PATH"]
-            os.chdir(self.root)
-            from nbgrader.apps.api import NbGraderAPI
-            from nbgrader.apps.nbgraderapp import NbGraderApp
-
-            app = NbGraderApp()
-            app.initialize([])
-            self._api = NbGraderAPI(config=app.config)
-        return self._api
-
-    def call(self, method: str, *args, **kwargs) -> str:
-        """Run an API method; raise RuntimeError with nbgrader's log if it fails."""
-        result = getattr(self.api(), method)(*args, **kwargs)
-        if not result.get("success"):
-            detail = (result.get("log") or "") + (result.get("error") or "")
-            raise RuntimeError(f"nbgrader {method} {' '.join(map(str, args))} failed:\n{detail[-3000:]}")
-        return result.get("log") or ""
-
-    def nbgrader(self, *args: str, check: bool = True, capture: bool = True,
-                 extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        env = self.env()
-        env.update(extra_env or {})
-        proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=self.root, env=env,
-                              capture_output=capture, text=True)
-        if check and proc.returncode:
-            tail = "\n".join((proc.stderr or "").splitlines()[-15:])
-            raise RuntimeError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode}):\n{tail}")
-        return proc
 
 
 # --------------------------------------------------------------------------------- progress
@@ -240,38 +107,6 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _cells_by_id(nb) -> dict[str, object]:
-    return {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")}
-
-
-def _submission_warnings(course: Course, assignment: str, student: str) -> list[str]:
-    """Deleted or edited read-only cells, compared with the source notebook."""
-    sub_path = course.root / "submitted" / student / assignment / f"{assignment}.ipynb"
-    try:
-        sub = _cells_by_id(nbformat.read(sub_path, as_version=4))
-        src_nb = nbformat.read(course.source_notebook(assignment), as_version=4)
-    except Exception:  # noqa: BLE001
-        return []
-    out = []
-    for gid, cell in _cells_by_id(src_nb).items():
-        meta = cell.metadata["nbgrader"]
-        if not (meta.get("locked") or meta.get("grade")) or meta.get("solution"):
-            continue
-        if gid not in sub:
-            if meta.get("grade"):
-                out.append(f"test cell {gid} had been deleted; nbgrader put the original back for grading")
-            else:
-                out.append(f"read-only cell {gid} had been deleted (nbgrader does not restore it; "
-                           "items that depend on it may fail)")
-        elif meta.get("locked") and not meta.get("grade") and sub[gid].source != cell.source:
-            out.append(f"read-only cell {gid} had been edited; nbgrader restored the original")
-        elif meta.get("grade") and sub[gid].source.split(f"### {HIDDEN_BEGIN}")[0].strip() != \
-                cell.source.split(f"### {HIDDEN_BEGIN}")[0].strip():
-            out.append(f"test cell {gid} had been edited; nbgrader restored the original")
-    return out
-
-
 def _output_warnings(path: Path, cell_timeout: int | None, mem_mb: int) -> list[str]:
     """Timeouts, memory errors, sandbox violations, exits and truncation in an autograded notebook."""
     try:
@@ -286,12 +121,12 @@ def _output_warnings(path: Path, cell_timeout: int | None, mem_mb: int) -> list[
         for o in cell.get("outputs", []):
             if o.output_type == "error":
                 ename, evalue = o.get("ename", ""), str(o.get("evalue", ""))
-                if ename == "CellTimeoutError":
+                if ename == "CellSkipped":          # course.instructor.execute: crash recovery
+                    out.append(f"cell {gid} {evalue}")
+                elif ename == "CellTimeoutError":
                     out.append(f"cell {gid} timed out ({cell_timeout or 'configured'} s per cell; infinite loop?)")
                 elif ename == "MemoryError":
                     out.append(f"cell {gid} ran out of memory (limit {mem_mb} MB)")
-                elif ename == "SandboxViolation" or "SandboxViolation" in evalue:
-                    out.append(f"cell {gid} tried to act outside the submission: {evalue[:160]}")
                 elif ename == "SystemExit":
                     out.append(f"cell {gid} called sys.exit(); the kernel carried on")
                 elif ename == "KeyboardInterrupt":
@@ -314,28 +149,6 @@ def _log_reason(log: str) -> str:
     return "nbgrader failed: " + (errors[-1].strip()[:300] if errors else "see the log")
 
 
-# --------------------------------------------------------------------------------- snapshot
-def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    skip_top = {"autograded", "feedback", "reports", "exchange", ".ipynb_checkpoints"}
-    snap = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel = Path(dirpath).relative_to(root)
-        if rel.parts and rel.parts[0] in skip_top:
-            dirnames[:] = []
-            continue
-        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
-        for name in filenames:
-            if name.startswith("gradebook.db"):
-                continue
-            p = Path(dirpath) / name
-            try:
-                st = p.stat()
-            except OSError:
-                continue
-            snap[str(p.relative_to(root))] = (st.st_size, st.st_mtime_ns)
-    return snap
-
-
 class _Worker:
     """One ``course.instructor.worker`` process under resource limits."""
 
@@ -346,7 +159,9 @@ class _Worker:
                 sys.executable, "-m", "course.instructor.worker", str(course.root),
                 str(int(cell_timeout)) if cell_timeout else "-"]
         self._err = open(self.stderr_path, "a", encoding="utf-8")
-        self.proc = subprocess.Popen(args, cwd=course.root, env=course.env(), stdin=subprocess.PIPE,
+        env = course.env()
+        env["COURSE_KERNEL_MEMORY_MB"] = str(memory_mb)   # the sandboxed kernel's own limit
+        self.proc = subprocess.Popen(args, cwd=course.root, env=env, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self._err, text=True,
                                      start_new_session=True)
         self.replies: queue.Queue[str | None] = queue.Queue()
@@ -417,7 +232,7 @@ def autograde_batch(course: Course, assignment: str, students: Iterable[str] | N
         students = sorted(p.name for p in submitted.iterdir() if p.is_dir()) if submitted.is_dir() else []
     students = list(students)
     workers = max(1, workers or os.cpu_count() or 1)
-    with _gradebook(course) as gb:
+    with open_gradebook(course) as gb:
         names = {a.name for a in gb.assignments}
     if assignment not in names:
         raise RuntimeError(f"assignment {assignment!r} is not in the gradebook: run "
@@ -439,7 +254,8 @@ def autograde_batch(course: Course, assignment: str, students: Iterable[str] | N
 
     logdir = course.root / "reports" / assignment / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
-    before = _snapshot(course.root)
+    integrity = Integrity(course.root, students)
+    integrity_problems: list[str] = []
     bar = Progress(len(students), f"autograde {assignment}", enabled=progress)
     for s, o in outcomes.items():
         bar.step(f"{s}: rejected")
@@ -461,10 +277,14 @@ def autograde_batch(course: Course, assignment: str, students: Iterable[str] | N
             else:
                 out.status = "failed"
                 out.reasons.append(_log_reason(log_text))
-        out.reasons += _submission_warnings(course, assignment, out.student)
-        if out.reasons and out.status == "graded":
-            out.status = "graded_with_warnings"
+        out.reasons += submission_warnings(course, assignment, out.student)
         with lock:
+            problems = integrity.student_done(out.student)
+            new = [p for p in problems if p not in integrity_problems]
+            integrity_problems.extend(new)
+            out.reasons += [f"INTEGRITY: {p} (while grading {out.student})" for p in new]
+            if out.reasons and out.status == "graded":
+                out.status = "graded_with_warnings"
             outcomes[out.student] = out
         bar.step(f"{out.student}: {out.status}")
         if on_outcome:
@@ -511,8 +331,9 @@ def autograde_batch(course: Course, assignment: str, students: Iterable[str] | N
     for t in threads:
         t.join()
 
-    after = _snapshot(course.root)
-    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    for p in integrity.check():
+        if p not in integrity_problems:
+            integrity_problems.append(p)
     # Students nbgrader never reached (killed before init) still get a gradebook entry.
     have = scores(course, assignment)
     for s, o in outcomes.items():
@@ -522,11 +343,11 @@ def autograde_batch(course: Course, assignment: str, students: Iterable[str] | N
     for s, o in outcomes.items():
         o.score, o.max_score = have.get(s, (0.0, None))
     result = [outcomes[s] for s in students]
-    write_report(course, assignment, result, changed)
+    write_report(course, assignment, result, integrity_problems)
     return result
 
 
-def write_report(course: Course, assignment: str, outcomes: list[Outcome], changed: list[str]) -> Path:
+def write_report(course: Course, assignment: str, outcomes: list[Outcome], integrity: list[str]) -> Path:
     folder = course.root / "reports" / assignment
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "autograde-report.csv", "w", newline="", encoding="utf-8") as fh:
@@ -535,6 +356,7 @@ def write_report(course: Course, assignment: str, outcomes: list[Outcome], chang
         for o in outcomes:
             w.writerow([o.student, o.status, o.score, o.max_score, f"{o.seconds:.1f}", " | ".join(o.reasons), o.log])
     payload = {"assignment": assignment, "students": [asdict(o) for o in outcomes],
-               "files_changed_outside_submissions": changed}
+               "files_changed_outside_submissions": [p for p in integrity if p.startswith("file ")],
+               "integrity_problems": integrity}
     (folder / "autograde-report.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
     return folder

@@ -34,6 +34,8 @@ SECRET_ENV = "COURSE_GRADING_SECRET"
 SECRET_FILE_ENV = "COURSE_GRADING_SECRET_FILE"
 DEFAULT_SECRET_FILE = Path("~/.config/spine-course/secret")
 STUDENT_ENV = "COURSE_STUDENT_ID"
+#: Set only inside a grading sandbox (which never sees the secret): the assignment's release key.
+RELEASE_KEY_ENV = "COURSE_RELEASE_KEY"
 
 
 class MissingSecretError(RuntimeError):
@@ -90,6 +92,8 @@ def have_secret() -> bool:
 
 def release_key(assignment: str, secret: bytes | None = None) -> str:
     """The per-assignment key injected into released notebooks (hex; not the secret)."""
+    if secret is None and os.environ.get(RELEASE_KEY_ENV) and not have_secret():
+        return os.environ[RELEASE_KEY_ENV]      # inside a grading sandbox: one assignment, no secret
     secret = load_secret() if secret is None else secret
     return hmac.new(secret, f"release:{assignment}".encode(), hashlib.sha256).hexdigest()
 
@@ -148,7 +152,7 @@ def student_id(typed: str | None = "") -> str:
     ``COURSE_STUDENT_ID``.
     """
     if autograding():
-        return student_from_path()
+        return _GRADING_STUDENT[0] if _GRADING_STUDENT else student_from_path()
     for value in (typed, os.environ.get("JUPYTERHUB_USER"), os.environ.get(STUDENT_ENV)):
         if value and str(value).strip():
             return str(value).strip()
@@ -162,21 +166,20 @@ def my_case(template_spec: Mapping[str, Any], *, assignment: str, template: str,
             key: str | None, student: str) -> Patient:
     """The patient a student sees in the released notebook.
 
-    ``key`` is the release key injected by ``course-instructor generate``. When it is missing (the
-    source notebook, or while autograding with the secret at hand) the key is derived from the
-    secret.
+    ``key`` is the release key injected by ``course-instructor generate`` (and filled in again by
+    the autograder, which never gives the kernel the secret). When it is missing (the instructor
+    running the source notebook) the key is derived from the secret.
     """
-    if autograding() or not key:
-        if not key and not have_secret():
+    if autograding():
+        student = student_id(student)          # the collected path's id, set by the autograder
+        key = key or os.environ.get(RELEASE_KEY_ENV) or None
+    if not key:
+        if not have_secret():
             raise MissingSecretError(
                 "This notebook has no release key (RELEASE_KEY is None): use the notebook released "
                 "by your instructor. Instructors: " + missing_secret_message()
             )
-        if autograding() and have_secret():
-            key = release_key(assignment)
-            student = student_from_path()
-        elif not key:
-            key = release_key(assignment)
+        key = release_key(assignment)
     return draw(template_spec, key=key, assignment=assignment, template=template, student=student)
 
 
@@ -186,3 +189,12 @@ def grading_case(template_spec: Mapping[str, Any], *, assignment: str, template:
     student = student or student_id()
     return draw(template_spec, key=release_key(assignment), assignment=assignment, template=template,
                 student=student)
+
+
+_GRADING_STUDENT: list[str] = []
+
+
+def set_grading_student(student: str) -> None:
+    """Called by the autograder's filled-in key cell: the id of the collected submission, so the
+    kernel draws the patient the student saw. (Grading itself never trusts the kernel's id.)"""
+    _GRADING_STUDENT[:] = [str(student)]

@@ -3,6 +3,7 @@
 
     .venv/bin/python grading/tools/build_assignments.py            # rewrite all
     .venv/bin/python grading/tools/build_assignments.py a05_scoring
+    .venv/bin/python grading/tools/build_assignments.py --out ~/private-bank   # a private item bank
 
 The notebooks are committed; edit the definitions here and re-run (tests check that the committed
 notebooks match). Clinical content: /work/shared/reference/clinical-reference.md (sections in
@@ -277,6 +278,198 @@ def a03() -> Assignment:
     return a
 
 
+def a03a() -> Assignment:
+    a = Assignment("a03a_emergency", "The MSCC emergency, hour by hour", minutes=35, objectives={
+        "O1": "Decide who is on the MSCC pathway and which clock applies.",
+        "O2": "Start the first-hours care: imaging, spinal precautions, bladder and supportive care.",
+        "O3": "Prescribe dexamethasone with its safeguards and know when to hold it.",
+        "O4": "Relate walking status at treatment to the outcome; work up MSCC as the first sign of cancer.",
+    }, intro="This assignment checks what you do in the first hours of suspected metastatic spinal cord "
+             "compression: the pathway, its clocks, the scan, the steroid and the supportive care "
+             "(module 03a).")
+    a.header()
+    a.case_setup()
+    a.single("A 58-year-old man with no history or features of cancer has back pain after gardening, pain "
+             "down both legs, saddle numbness and a weak urinary stream. What do you do first?",
+             ["phone the MSCC coordinator and give dexamethasone 16 mg",
+              "phone the on-call spinal team for an emergency MRI within 4 hours",
+              "request a whole-spine MRI within a week",
+              "ask his GP to review him in a few days"], "B", objective="O1")
+    a.single("Two patients with MSCC start radiotherapy: one walks with a stick, the other stopped walking "
+             "two days ago. Which factor best predicts which of them walks afterwards?",
+             ["the radiotherapy schedule each receives",
+              "their walking status when treatment starts",
+              "the dexamethasone dose each was given",
+              "how many vertebrae the MRI shows involved"], "B", objective="O4")
+    a.multiple("A woman with breast cancer has new leg weakness, pain on turning and a sensory level at T10. "
+               "Her whole-spine MRI is booked for tonight. Which should start now, before the scan?",
+               ["dexamethasone 16 mg with a proton-pump inhibitor and glucose checks",
+                "spinal precautions: flat or partly raised, log-roll for transfers",
+                "plain X-rays of the thoracic spine",
+                "a bladder scan, with a catheter if she is in retention",
+                "no steroid until the MRI confirms compression"], {"A", "B", "D"}, objective="O2")
+    a.numeric("In a Mayo Clinic series, in about what percentage of patients was spinal epidural metastasis "
+              "the first sign of their cancer (Schiff et al., 1997)?", 20, 5, objective="O4", unit="%")
+    a.code("Write `mri_clock_hours(cancer, neurology)` returning the longest time (hours) allowed before the "
+           "MRI. `cancer` is one of `\"known\"`, `\"suspected\"`, `\"none\"`; `neurology` is `True` when there "
+           "are neurological symptoms or signs. With known or suspected cancer: 24 hours with neurology, "
+           "168 hours (a week) for suggestive pain without it. With no cancer and neurology (suspected cauda "
+           "equina syndrome): 4 hours. With no cancer and no neurology return `None` (no emergency clock). "
+           "Raise `ValueError` for any other `cancer` value or a `neurology` that is not a bool.",
+           solution="""
+           def mri_clock_hours(cancer, neurology):
+               if cancer not in ("known", "suspected", "none"):
+                   raise ValueError(f"cancer must be 'known', 'suspected' or 'none', got {cancer!r}")
+               if not isinstance(neurology, bool):
+                   raise ValueError(f"neurology must be True or False, got {neurology!r}")
+               if cancer == "none":
+                   return 4 if neurology else None
+               return 24 if neurology else 168
+           """, visible="""
+           assert mri_clock_hours("known", True) == 24
+           """, hidden="""
+           assert mri_clock_hours("suspected", True) == 24
+           assert mri_clock_hours("known", False) == 168
+           assert mri_clock_hours("suspected", False) == 168
+           assert mri_clock_hours("none", True) == 4
+           assert mri_clock_hours("none", False) is None
+           for _bad in [("maybe", True), ("Known", True), (None, False), ("known", "yes"), ("none", 1)]:
+               try:
+                   mri_clock_hours(*_bad)
+               except ValueError:
+                   pass
+               else:
+                   raise AssertionError(f"no ValueError for {_bad!r}")
+           """, objective="O1")
+    a.case("rt_clock", {"mri_h": [3, 5, 7, 9, 11, 14, 18, 22], "decision_h": [1, 2, 3, 4, 6, 8]},
+           describe="Your patient, not fit for surgery, presented with neurological signs at hour 0. The MRI "
+                    "was reported at hour {patient.mri_h}, and the decision to give radiotherapy was made "
+                    "{patient.decision_h} hours after the report.",
+           prompt="By which hour after presentation, at the latest, must radiotherapy start to meet the "
+                  "2023 quality standard (QS56, statement 6)?",
+           expected="_p.mri_h + _p.decision_h + 24",
+           solution="answer_q6 = patient.mri_h + patient.decision_h + 24",
+           tolerance=0, objective="O1", unit="hours")
+    a.written("Mr Okafor, 52, has no cancer diagnosis. He has six weeks of back pain, weight loss, night "
+              "sweats and enlarged painless neck nodes; since this morning his legs are weak, he walks "
+              "unsteadily without help, and you find a sensory level at the nipple line. It is 22:00. "
+              "Write your plan for the next few hours, with a reason for each step.",
+              "He is on the MSCC pathway because cancer is suspected (past, current or suspected cancer), "
+              "and he has neurological signs: phone the MSCC coordinator immediately. Request whole-spine "
+              "MRI as soon as possible and always within 24 hours, overnight if needed; no plain X-rays. "
+              "Lymphoma is possible (nodes, night sweats): hold dexamethasone until an urgent biopsy, and "
+              "discuss with haematology, because steroids can make the biopsy non-diagnostic. Keep him flat "
+              "and log-roll until stability is known; bladder scan (catheter if in retention), bowel care, "
+              "VTE prophylaxis and regular analgesia. Start the work-up for an unknown primary (CT chest, "
+              "abdomen and pelvis; calcium; myeloma screen with serum electrophoresis and free light chains), "
+              "but do not let it delay emergency treatment if he deteriorates. Walking status at treatment "
+              "predicts walking afterwards, so every hour counts.",
+              [(1, "On the pathway because cancer is suspected; MSCC coordinator called immediately. "
+                   "[taught: 03a § Who is on the pathway | suspected cancer] "
+                   "[taught: 03a § The calls and the clocks | MSCC coordinator, immediately]"),
+               (1, "Whole-spine MRI within 24 hours (overnight if needed); no plain X-rays. "
+                   "[taught: 03a § The calls and the clocks | always within 24 hours, overnight] "
+                   "[taught: 03a § Imaging: the whole spine, and never a plain X-ray to rule it out | "
+                   "whole spine, plain radiographs]"),
+               (1, "Dexamethasone held until an urgent biopsy because lymphoma is possible; haematology "
+                   "involved. [taught: 03a § Dexamethasone: who, how much, and when not | lymphoma possible, "
+                   "biopsy, haematology]"),
+               (1, "Spinal precautions, bladder scan or catheter, bowel care, VTE prophylaxis, analgesia; "
+                   "work-up (CT chest, abdomen and pelvis, calcium, myeloma screen) without delaying "
+                   "treatment. [taught: 03a § Keep the spine still until its stability is known | log-rolling] "
+                   "[taught: 03a § The first hours: bladder, bowel, clots and pain | bladder, laxatives, "
+                   "venous thromboembolism] [taught: 03a § When MSCC is the first sign of cancer | chest, "
+                   "abdomen and pelvis, myeloma screen, do not let the work-up delay emergency treatment]")],
+              objective="O1, O2, O3")
+    return a
+
+
+def a03b() -> Assignment:
+    import json
+
+    from course.isncsci import WORKSHEET_SPEC
+
+    spec = dict(WORKSHEET_SPEC)
+    spec_src = json.dumps(spec)
+    a = Assignment("a03b_examination", "The neurological examination and ISNCSCI", minutes=40, objectives={
+        "O1": "Grade power with the MRC scale and score the ISNCSCI key muscles.",
+        "O2": "Find the key sensory points and recognise sacral sparing.",
+        "O3": "Classify an ISNCSCI worksheet: levels, completeness and the AIS grade.",
+        "O4": "Recognise and manage the autonomic emergencies of high cord lesions.",
+    }, intro="This assignment checks the neurological examination of module 03b and the ISNCSCI "
+             "classification (Rupp et al., 2021) on a worksheet drawn for you.")
+    a.header()
+    a.case_setup()
+    a._readonly_code("from course import isncsci", "setup_isncsci")
+    a.single("A patient lifts the leg off the bed against gravity but cannot resist your hand at all. "
+             "Which MRC grade do you record?", ["2", "3", "4", "5"], "B", objective="O1")
+    a.single("Where is the ISNCSCI key sensory point for S3?",
+             ["the popliteal fossa", "the ischial tuberosity (infragluteal fold)", "the perianal skin",
+              "the lateral heel"], "B", objective="O2")
+    a.multiple("Which findings make an injury *incomplete* in ISNCSCI?",
+               ["deep anal pressure felt", "voluntary anal contraction", "normal resting anal tone",
+                "altered (1) light touch at S4-5", "a brisk bulbocavernosus reflex"], {"A", "B", "D"},
+               objective="O2")
+    a.numeric("A patient's right upper-limb key muscles are graded C5 5, C6 4, C7 3, C8 2 and T1 1. "
+              "What is the right upper-extremity motor score?", 15, 0, objective="O1")
+    a.case("isncsci_worksheet", spec,
+           describe="Your patient's ISNCSCI worksheet (motor 0-5, sensation 2 normal, 1 altered, "
+                    "0 absent):\\n{isncsci.worksheet_text(isncsci.worksheet_exam(**patient))}",
+           prompt="Your patient's worksheet is printed below. What is the lower-extremity motor score "
+                  "(right plus left, out of 50)?",
+           expected="__import__('course.isncsci', fromlist=['_']).isncsci(**__import__('course.isncsci', "
+                    "fromlist=['_']).worksheet_exam(**_p)).lower_extremity_motor_total",
+           solution="""
+           answer_q5 = calculators.isncsci(**isncsci.worksheet_exam(**patient)).lower_extremity_motor_total
+           """, tolerance=0, objective="O3", points=2)
+    hidden_head = f"""
+           from course import isncsci as _isncsci_for_grading
+           _p = variants.grading_case({spec_src}, assignment="a03b_examination", template="isncsci_worksheet")
+           _r = _isncsci_for_grading.isncsci(**_isncsci_for_grading.worksheet_exam(**_p))
+           """
+    a.code("Classify your patient's worksheet (printed above) step by step, as taught in module 03b: the "
+           "sensory levels, the motor levels, the neurological level, completeness. Set `ais_grade` to "
+           "the AIS grade, one letter. (You may check your answer with `calculators.isncsci`.)",
+           solution="""
+           ais_grade = calculators.isncsci(**isncsci.worksheet_exam(**patient)).ais
+           """, visible="""
+           assert isinstance(ais_grade, str) and ais_grade.strip().upper() in set("ABCDE"), 'give one letter, e.g. "B"'
+           """, hidden=hidden_head + """
+           assert ais_grade.strip().upper() == _r.ais, "not the AIS grade of this student's worksheet"
+           """, objective="O3", points=3)
+    a.code("Set `neurological_level` to your patient's neurological level of injury, written like "
+           "`\"T6\"` or `\"C5\"`.",
+           solution="""
+           neurological_level = calculators.isncsci(**isncsci.worksheet_exam(**patient)).neurological_level
+           """, visible="""
+           assert isinstance(neurological_level, str) and neurological_level.strip().upper() in isncsci.SENSORY_LEVELS, 'write a level such as "T6"'
+           """, hidden=hidden_head + """
+           assert neurological_level.strip().upper() == _r.neurological_level, "not the neurological level of this student's worksheet"
+           """, objective="O3", points=3)
+    a.written("A 60-year-old woman with a complete T4 cord lesion from a metastasis, treated two months ago, "
+              "has a sudden pounding headache; she is flushed and sweating above the chest, her blood "
+              "pressure is 190/100 mmHg (usually 110/70) and her pulse 52. Name the emergency, explain "
+              "why it happens, and list what you do, in order.",
+              "Autonomic dysreflexia: a lesion at or above T6 in the chronic phase, after spinal shock. A "
+              "noxious stimulus below the lesion — most often a full bladder or blocked catheter, or "
+              "faecal loading — triggers a sympathetic surge that the brain cannot damp below the "
+              "lesion: systolic pressure 20–40 mmHg or more above baseline, headache, flushing and "
+              "sweating above the lesion, often bradycardia. Sit her up and loosen tight clothing; check "
+              "and relieve the bladder (catheterise, or flush or change a blocked catheter), then the "
+              "bowel; give a short-acting antihypertensive if the systolic pressure stays high; monitor "
+              "the pressure.",
+              [(1, "Names autonomic dysreflexia and links it to a lesion at or above T6. "
+                   "[taught: 03b § Autonomic emergencies | autonomic dysreflexia, at or above T6]"),
+               (1, "Mechanism: a noxious trigger below the lesion, most often the bladder or a blocked "
+                   "catheter. [taught: 03b § Autonomic emergencies | noxious stimulus, full bladder or a blocked catheter]"),
+               (1, "First actions: sit her up, loosen clothing. "
+                   "[taught: 03b § Autonomic emergencies | sit the patient up, loosen tight clothing]"),
+               (1, "Relieve the bladder then the bowel, and a short-acting antihypertensive if the "
+                   "pressure stays high. [taught: 03b § Autonomic emergencies | relieve the bladder, "
+                   "short-acting antihypertensive]")], objective="O4")
+    return a
+
+
 def a04() -> Assignment:
     a = Assignment("a04_imaging", "Imaging and epidural compression", minutes=35, objectives={
         "O1": "Choose the imaging for suspected spinal metastasis and cord compression.",
@@ -361,7 +554,7 @@ def a05() -> Assignment:
         "O1": "Score the six SINS components and the total.",
         "O2": "Interpret the SINS bands and when to ask for a surgical opinion.",
         "O3": "Use the course calculators and check their results by hand.",
-    }, intro="This assignment checks the Spinal Instability Neoplastic Score (Fisher 2010): its "
+    }, intro="This assignment checks the Spinal Instability Neoplastic Score (Fisher et al., 2010): its "
              "components, its bands and its use.")
     a.header()
     a.case_setup()
@@ -410,14 +603,114 @@ def a05() -> Assignment:
               "also depends on neurology/ESCC grade, tumour radiosensitivity and the patient's "
               "systemic state and prognosis (NOMS), and on the patient's wishes. The C7 junctional "
               "location and the bilateral posterolateral involvement drive the score.",
-              [(1, "Band 7–12 potentially unstable / indeterminate."),
-               (1, "Surgical consultation recommended (≥7)."),
+              [(1, "Band 7–12 potentially unstable / indeterminate. "
+                   "[taught: 05 § 2. SINS — is the spine stable? (O2) | 7–12 potentially unstable]"),
+               (1, "Surgical consultation recommended (≥7). "
+                   "[taught: 05 § 2. SINS — is the spine stable? (O2) | 7 or more, surgical consultation]"),
                (2, "SINS is mechanical only: NOMS components (neurology, oncology, systemic) and "
-                   "patient preference also decide.")], objective="O2")
+                   "patient preference also decide. "
+                   "[taught: 05 § 4. NOMS — putting it together (O4) | Neurologic, Oncologic, Mechanical, Systemic]")],
+              objective="O2")
+    return a
+
+
+def a05a() -> Assignment:
+    a = Assignment("a05a_prognosis", "Prognosis and the conversation about it", minutes=35, objectives={
+        "O1": "Explain why a prognostic score informs a decision but does not make it.",
+        "O2": "Calculate NESMS and the new Katagiri score.",
+        "O3": "Match the radiotherapy schedule and the plan to the expected survival.",
+        "O4": "Judge a score by discrimination, calibration and net benefit.",
+        "O5": "Talk with a patient about prognosis and goals of care.",
+    }, intro="This assignment checks how you estimate survival in spinal metastases, judge the tools that do "
+             "it, and turn the estimate into a plan and a conversation (module 05a).")
+    a.header()
+    a.single("An MDT is deciding whether a patient with MSCC should have surgery. Which statement about "
+             "prognostic scores is best supported by the evidence reviewed for the 2023 NICE guideline?",
+             ["the revised Tokuhashi score should decide, as in the older guideline",
+              "scores inform the decision, but none is accurate enough to make it alone",
+              "SINS predicts survival well enough to select patients for surgery",
+              "scores add nothing, because clinicians' own estimates are accurate"], "B", objective="O1")
+    a.numeric("A 64-year-old man has a modified Bauer score of 3. He cannot walk without help and his serum "
+              "albumin is 32 g/L. What is his NESMS?", 2, 0, objective="O2")
+    a.numeric("A 59-year-old man has hormone-independent prostate cancer, no visceral or cerebral metastases "
+              "and multiple bone metastases. He has had chemotherapy; he is ECOG 3; his LDH is 310 IU/L and "
+              "his other blood tests are normal. What is his new Katagiri score?", 6, 0, objective="O2")
+    a.key_feature("An 81-year-old woman with lung cancer, liver metastases and cord compression at T8 stopped "
+                  "walking 9 days ago. Her Rades score for death within 2 months is 21 and she is not fit for "
+                  "surgery.",
+                  [{"prompt": "Which radiotherapy schedule do you recommend?",
+                    "options": ["8 Gy in a single fraction", "30 Gy in 10 fractions",
+                                "separation surgery, then SBRT", "40 Gy in 20 fractions"], "answer": "A"},
+                   {"prompt": "Which two things do you do today?",
+                    "options": ["ask the palliative-care team to see her",
+                                "tell her that radiotherapy will get her walking again",
+                                "ask what matters most to her and where she wants to be cared for",
+                                "wait for the radiotherapy result before discussing the outlook"],
+                    "answer": {"A", "C"}, "max_choices": 2}],
+                  objective="O3, O5", points=2)
+    a.multiple("Which statements about judging a prognostic score are true?",
+               ["a c-statistic of 0.5 means the score orders patients no better than chance",
+                "a score can discriminate well and still be badly calibrated in a new era",
+                "recalibrating a score on a new cohort changes its c-statistic",
+                "the threshold of a decision curve is a property of the score",
+                "a c-statistic of 0.79 means 79% of individual predictions are correct"], {"A", "B"},
+               objective="O4")
+    a.code("Use `calculators.rades_two_month` for this patient: ECOG 3, breast cancer, other bone metastases, "
+           "liver metastases, MSCC 30 months after the cancer diagnosis, not walking, motor deficit developed "
+           "over 4 days. Set `rades_total` to the total and `bsc_considered` to whether best supportive care "
+           "should be considered.",
+           solution="""
+           result = calculators.rades_two_month(ecog=3, tumour_type="breast", other_bone_mets=True,
+                                                visceral_mets=True, interval_months=30, ambulatory=False,
+                                                motor_deficit_days=4)
+           rades_total = result.total
+           bsc_considered = result.best_supportive_care_considered
+           """, visible="""
+           assert isinstance(rades_total, int) and 6 <= rades_total <= 25
+           assert isinstance(bsc_considered, bool)
+           """, hidden="""
+           assert rades_total == 21
+           assert bsc_considered is True
+           """, objective="O3", points=2)
+    a.written("Mrs Novak, 77, has pancreatic cancer with liver metastases. She has been in bed for a week "
+              "with cord compression at T6 (ECOG 4); her Rades 2-month score is 23. The MDT advises against "
+              "surgery and offers one 8 Gy fraction for pain. She asks you: \"My neighbour had an operation "
+              "and walked again — why can't I? And how long do I have?\" Write what you would say: what you "
+              "tell her, what you do not promise, and what you offer next.",
+              "Start by asking what she understands and how much she wants to know; warn that the news is "
+              "difficult and use plain words. Explain that operations help people who are fit for them, "
+              "expected to live at least 3 months and have not lost the use of their legs for more than 48 "
+              "hours; she is outside those limits, so surgery would bring its risks without the benefit. "
+              "One radiotherapy treatment aims to ease pain. Give the outlook as a range for people in a "
+              "similar situation (often weeks rather than months), never a date, and say that nobody can "
+              "know exactly. Do not promise that she will walk again or that treatment will cure the cancer; "
+              "do not say that nothing more can be done. Offer palliative care now, alongside the "
+              "radiotherapy; ask what matters most to her and where she would like to be cared for; invite "
+              "questions and agree to talk again as things change.",
+              [(1, "Asks what she understands and wants to know; warns and uses plain words. "
+                   "[taught: 05a § 7. Talking about prognosis and goals of care (O5) | how much they want to "
+                   "know, plain words]"),
+               (1, "Explains why no operation: surgery helps fit patients expected to live at least 3 months "
+                   "and not paraplegic for more than 48 hours. [taught: 05a § 1. Why prognosis matters (O1) | "
+                   "at least 3 months, paraplegic for more than 48 hours]"),
+               (1, "Gives the outlook as a range or scenarios for people in a similar situation, never a date, "
+                   "and says what cannot be known. [taught: 05a § 7. Talking about prognosis and goals of care "
+                   "(O5) | ranges and scenarios, never a date]"),
+               (1, "Promises neither walking nor cure, and does not say that nothing more can be done. "
+                   "[taught: 05a § 7. Talking about prognosis and goals of care (O5) | walking again, nothing "
+                   "more can be done]"),
+               (1, "Involves palliative care now, alongside radiotherapy; asks about goals and place of care; "
+                   "offers to revisit. [taught: 05a § 7. Talking about prognosis and goals of care (O5) | "
+                   "involve palliative care early, place of care] [taught: 05a § 4. The Rades scores and the "
+                   "radiotherapy schedule (O3) | best supportive care]")],
+              objective="O1, O3, O5")
     return a
 
 
 def a06() -> Assignment:
+    # Every schedule is taught in module 06 with its source: 8/1 (NICE; SCORAD III), 20/5 (SCORAD III; SC.24),
+    # 30/10 and 37.5/15 (Rades long courses), 24/2 (SC.24), 16/1 and 18/1 (RTOG 0631), and 27/3 and 35/5, which lie
+    # within the post-separation-surgery SRS ranges of Laufer et al. (2013): 24–30 Gy in 3, 18–36 Gy in 5–6.
     schedules = [[8, 1], [20, 5], [30, 10], [24, 2], [27, 3], [35, 5], [16, 1], [18, 1], [37.5, 15]]
     a = Assignment("a06_treatment", "Choosing treatment: NOMS and radiobiology", minutes=45, objectives={
         "O1": "Apply the NOMS framework to choose between radiotherapy, radiosurgery and surgery.",
@@ -463,7 +756,8 @@ def a06() -> Assignment:
            """, objective="O2")
     a.case("eqd2_schedule", {"schedule": schedules, "alpha_beta": [2, 3, 10]},
            describe="Your patient is planned for {patient.schedule[0]} Gy in {patient.schedule[1]} "
-                    "fraction(s); use α/β = {patient.alpha_beta} Gy.",
+                    "fraction(s) (a schedule taught in module 06; 27 Gy in 3 and 35 Gy in 5 lie within the "
+                    "postoperative SRS ranges of Laufer et al., 2013); use α/β = {patient.alpha_beta} Gy.",
            prompt="What is the EQD2 of your patient's schedule?",
            expected="_p.schedule[0] * (_p.schedule[0] / _p.schedule[1] + _p.alpha_beta) / (2 + _p.alpha_beta)",
            solution="""
@@ -475,13 +769,22 @@ def a06() -> Assignment:
               "through NOMS to a treatment plan and explain each step.",
               "N: high-grade ESCC (3) with myelopathy. O: renal cell carcinoma is radioresistant to "
               "conventional radiotherapy. M: SINS 14 is unstable (13–18). S: fit, limited systemic "
-              "disease, can tolerate surgery. Plan: separation surgery (decompression to create a "
-              "margin of CSF around the cord) with posterior instrumentation for the instability, "
-              "followed by postoperative stereotactic radiosurgery/SBRT for durable local control; "
-              "steroids peri-operatively; discuss goals with the patient and the tumour board.",
-              [(1, "N: high-grade ESCC with myelopathy."), (1, "O: RCC radioresistant to cEBRT."),
-               (1, "M: SINS 14 unstable → stabilisation."),
-               (1, "S + plan: fit → separation surgery with instrumentation, then SRS.")], objective="O1")
+              "disease, can tolerate surgery. Plan: dexamethasone 16 mg now for her neurological signs "
+              "(with a proton-pump inhibitor and glucose checks); preoperative embolisation, because "
+              "renal cell metastases are hypervascular; separation surgery (decompression to create a "
+              "margin of CSF around the cord) with posterior instrumentation for the instability — she "
+              "meets Patchell's criteria for surgery first — followed by postoperative stereotactic "
+              "radiotherapy for durable local control; discuss goals with the patient and the tumour board.",
+              [(1, "N: high-grade ESCC with myelopathy; dexamethasone 16 mg for the neurological signs. "
+                   "[taught: 05 § 4. NOMS — putting it together (O4) | Neurologic, ESCC] "
+                   "[taught: 06 § 1. Corticosteroids (O1) | neurological symptoms or signs, 16 mg]"),
+               (1, "O: RCC radioresistant to cEBRT. "
+                   "[taught: 05 § 4. NOMS — putting it together (O4) | renal cell carcinoma, resistant]"),
+               (1, "M: SINS 14 unstable → stabilisation. "
+                   "[taught: 05 § 2. SINS — is the spine stable? (O2) | 13–18 unstable]"),
+               (1, "S + plan: fit → embolisation, then separation surgery with instrumentation, then SRS. "
+                   "[taught: 06 § 5. Surgery (O5) | embolisation, separation surgery, Patchell]")],
+              objective="O1")
     return a
 
 
@@ -496,9 +799,11 @@ def a07() -> Assignment:
     a.case_setup()
     a.single("What thecal-sac point-maximum dose (Sahgal 2013, ≤5% myelopathy risk) is quoted for a single "
              "SBRT fraction?", ["8 Gy", "10 Gy", "12.4 Gy", "16 Gy"], "C", objective="O1")
-    a.single("Which dexamethasone regimen is mainstream for cord compression?",
-             ["100 mg bolus then 96 mg/day", "16 mg/day (after an optional 10 mg bolus), then taper",
-              "2 mg/day without taper", "none; steroids are contraindicated"], "B", objective="O2")
+    a.single("A patient with suspected cord compression has new leg weakness. Which dexamethasone regimen "
+             "is mainstream?",
+             ["100 mg bolus, then 96 mg a day", "16 mg a day, then reduced after treatment",
+              "2 mg a day, stopped without a taper", "none until the biopsy result, whatever the cancer"], "B",
+             objective="O2")
     a.multiple("Which are recognised risks of high-dose dexamethasone boluses?",
                ["gastrointestinal bleeding or perforation", "psychosis", "hyperglycaemia", "hypoglycaemia"],
                {"A", "B", "C"}, objective="O3")
@@ -527,15 +832,22 @@ def a07() -> Assignment:
     a.written("A patient on dexamethasone 16 mg/day for cord compression has finished radiotherapy. "
               "Describe how you would manage the steroid from here and which complications you would "
               "monitor for and prevent.",
-              "Taper the dose gradually (over about two weeks) once definitive treatment has started or "
-              "finished, rather than stopping abruptly, watching for neurological deterioration (then "
-              "return to the previous dose). Monitor and prevent: hyperglycaemia (glucose checks), "
-              "gastrointestinal bleeding (gastric protection such as a PPI), infection (oral "
-              "candidiasis), proximal myopathy, mood disturbance/psychosis and insomnia; consider "
-              "adrenal suppression if long courses are stopped.",
-              [(2, "Gradual taper (about two weeks), re-escalate if deficits worsen."),
-               (1, "Glucose monitoring and gastric protection."),
-               (1, "At least two further side effects (infection, myopathy, psychiatric, adrenal).")],
+              "Reduce the dose gradually now that definitive treatment has started, rather than stopping "
+              "abruptly, and stop it: sources differ on how long — about 5–7 days (NICE CG75, as "
+              "reported), 10 days (Sørensen) or 14 days (Heimdal and many local protocols) — any of "
+              "these is acceptable if the reduction is gradual, in whole tablets. Watch the neurology and "
+              "increase the dose again if the deficit returns. Monitor and prevent: hyperglycaemia "
+              "(capillary glucose checks), peptic ulceration and bleeding (a proton-pump inhibitor), "
+              "infection, muscle wasting (proximal weakness that can mimic neurological deterioration) "
+              "and mood or sleep disturbance.",
+              [(1, "Gradual reduction and stop; any sourced length accepted (5–7, 10 or 14 days). "
+                   "[taught: 06 § 1. Corticosteroids (O1) | 5–7 days, 10 days, 14 days]"),
+               (1, "Increase again if the deficit returns. "
+                   "[taught: 06 § 1. Corticosteroids (O1) | increase again if the deficit returns]"),
+               (1, "Glucose monitoring and a proton-pump inhibitor. "
+                   "[taught: 06 § 1. Corticosteroids (O1) | proton-pump inhibitor, capillary glucose]"),
+               (1, "At least two further side effects (infection, muscle wasting, mood or sleep). "
+                   "[taught: 07 § 3. Complications caused by treatment | infection, mood, muscle wasting]")],
               objective="O2")
     return a
 
@@ -607,15 +919,23 @@ def a08() -> Assignment:
               "may underestimate survival. It supports discussing palliative surgery (or excision "
               "if solitary without major-organ spread) alongside radiotherapy/SRS; the plan also "
               "uses NOMS (neurology, radioresistant histology, stability) and the patient's goals.",
-              [(1, "Explains the band (9–11, ≥6 months) in plain words."),
-               (1, "Population estimate, not an individual prediction."),
-               (1, "Dated against modern systemic therapy; may underestimate survival."),
-               (1, "Links to the plan (Tokuhashi guidance + NOMS + patient's goals).")], objective="O2, O3")
+              [(1, "Explains the band (9–11, ≥6 months) in plain words. "
+                   "[taught: 05 § 5. Revised Tokuhashi — how long is the patient likely to live? (O5) | "
+                   "9–11 six months or more]"),
+               (1, "Population estimate, not an individual prediction. "
+                   "[taught: 05a § 7. Talking about prognosis and goals of care (O5) | population estimate, ranges and scenarios]"),
+               (1, "Dated against modern systemic therapy; may underestimate survival. "
+                   "[taught: 08 § 3. When the sources disagree: the NSCLC patient | targeted, underestimate survival]"),
+               (1, "Links to the plan (Tokuhashi guidance + NOMS + patient's goals). "
+                   "[taught: 05 § 5. Revised Tokuhashi — how long is the patient likely to live? (O5) | "
+                   "palliative surgery, excisional surgery]")], objective="O2, O3")
     return a
 
 
-BUILDERS = {"a01_anatomy": a01, "a02_spread": a02, "a03_presentation": a03, "a04_imaging": a04,
-            "a05_scoring": a05, "a06_treatment": a06, "a07_complications": a07, "a08_cases": a08}
+BUILDERS = {"a01_anatomy": a01, "a02_spread": a02, "a03_presentation": a03, "a03a_emergency": a03a,
+            "a03b_examination": a03b,
+            "a04_imaging": a04,
+            "a05_scoring": a05, "a05a_prognosis": a05a, "a06_treatment": a06, "a07_complications": a07, "a08_cases": a08}
 
 
 def assignments() -> list[Assignment]:
@@ -623,10 +943,15 @@ def assignments() -> list[Assignment]:
 
 
 def main(argv: list[str]) -> None:
+    out = GRADING
+    if "--out" in argv:                 # write source/ and rubrics/ of a private item bank
+        i = argv.index("--out")
+        out = Path(argv[i + 1]).expanduser().resolve()
+        argv = argv[:i] + argv[i + 2:]
     names = argv or list(BUILDERS)
     for name in names:
-        path = BUILDERS[name]().write(GRADING)
-        print(f"wrote {path.relative_to(GRADING.parent)}")
+        path = BUILDERS[name]().write(out)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":
