@@ -135,6 +135,7 @@ def build_user_env(dest: Path, student_tree: Path) -> Path:
         for path in dst_site.glob(pattern):
             shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
     py = dest / "bin" / "python"
+    _fit_to_interpreter(py, dst_site)
     for script in (Path(sys.prefix) / "bin").iterdir():  # console scripts, pointing at the new interpreter
         target = dest / "bin" / script.name
         if target.exists() or not script.is_file():
@@ -156,6 +157,34 @@ def build_user_env(dest: Path, student_tree: Path) -> Path:
     shutil.rmtree(wheels, ignore_errors=True)
     subprocess.run(["chmod", "-R", "a+rX,go-w", str(dest)], check=True)  # readable by all, writable by root
     return py
+
+
+def _fit_to_interpreter(py: Path, site: Path) -> None:
+    """Reinstall the few packages whose Requires-Python excludes this interpreter's patch release.
+
+    (Seen: soupsieve 4.1 needs Python >= 3.11.5; Debian's /usr/bin/python3 is 3.11.2, and nbconvert's
+    HTML export — the feedback step — fails on it.)
+    """
+    from importlib.metadata import PathDistribution
+
+    from packaging.specifiers import SpecifierSet
+
+    version = subprocess.run([str(py), "-c", "import platform; print(platform.python_version())"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    misfits = []
+    for info in site.glob("*.dist-info"):
+        dist = PathDistribution(info)
+        need = dist.metadata.get("Requires-Python")
+        if need and version not in SpecifierSet(need):
+            misfits.append(dist.metadata["Name"])
+            for f in dist.files or []:
+                path = site / f
+                if path.is_file() or path.is_symlink():
+                    path.unlink()
+            shutil.rmtree(info, ignore_errors=True)
+    if misfits:
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--disable-pip-version-check",
+                        *misfits], check=True, capture_output=True)
 
 
 @dataclass

@@ -231,7 +231,9 @@ def formgrader_in_browser(room: Classroom) -> None:
             page.goto(f"{hub.url}/user/{instr}/formgrader")
             page.get_by_text(ASSIGNMENT).first.wait_for(timeout=60_000)
             page.goto(f"{hub.url}/user/{instr}/formgrader/gradebook/{ASSIGNMENT}/{ASSIGNMENT}")
-            page.get_by_text(room.users.students[0]).first.wait_for(timeout=60_000)
+            # one row per collected submission (formgrader hides names until "show" is pressed)
+            for student in room.users.students:
+                page.locator("a.name-shown", has_text=student).first.wait_for(state="attached", timeout=60_000)
             room.formgrader_ok = True
         except Exception:
             ARTIFACTS.mkdir(exist_ok=True)
