@@ -27,7 +27,7 @@ Users, processes and folders are removed afterwards.
 from __future__ import annotations
 
 import csv
-import io
+import importlib.util
 import json
 import os
 import re
@@ -74,11 +74,9 @@ def _preconditions() -> None:
         _skip_or_fail("/usr/bin/python3 not found (the users' environment is built from it)")
     if not CHROMIUM.exists():
         _skip_or_fail(f"{CHROMIUM} not found (apt-get install chromium)")
-    try:
-        import jupyterhub  # noqa: F401
-        import playwright.sync_api  # noqa: F401
-    except ImportError as exc:
-        _skip_or_fail(f"{exc.name} is not installed (pip install .[test])")
+    for module in ("jupyterhub", "playwright"):
+        if importlib.util.find_spec(module) is None:
+            _skip_or_fail(f"{module} is not installed (pip install .[test])")
     try:
         hs.find_chp()
     except (FileNotFoundError, subprocess.CalledProcessError) as exc:
