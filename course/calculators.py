@@ -632,7 +632,7 @@ def escc(*, grade: object = _MISSING, epidural_disease: object = _MISSING,
                          note=f"(grades are strings; or give the findings {', '.join(ESCC_FINDINGS)})")
     high = chosen in ESCC_HIGH_GRADES
     caveats = (_ESCC_1C_NOTE,) if chosen == "1c" else ()
-    explanation = (f"ESCC grade {chosen}: {ESCC_GRADES[chosen].lower()}; "
+    explanation = (f"ESCC grade {chosen}: {ESCC_GRADES[chosen][0].lower() + ESCC_GRADES[chosen][1:]}; "
                    + ("high grade (2–3)" if high else "not high grade (high = 2 or 3)")
                    + (f"; note: {_ESCC_1C_NOTE}" if caveats else ""))
     return EsccResult(grade=chosen, high_grade=high, definition=ESCC_GRADES[chosen],
@@ -669,6 +669,13 @@ NOMS_HISTOLOGY_RADIOSENSITIVITY: Final[dict[str, str]] = {
 #: The contract's decision vocabulary.
 NOMS_DECISIONS: Final = ("cEBRT", "SRS", "stabilization_then_cEBRT", "stabilization_then_SRS",
                          "separation_surgery_then_SRS")
+#: The decisions in words, for explanations a student reads (the codes are the contract's, not prose).
+_NOMS_DECISION_WORDS: Final = {
+    "cEBRT": "conventional radiotherapy (cEBRT)", "SRS": "stereotactic radiosurgery (SRS)",
+    "stabilization_then_cEBRT": "stabilisation, then conventional radiotherapy",
+    "stabilization_then_SRS": "stabilisation, then stereotactic radiosurgery",
+    "separation_surgery_then_SRS": "separation surgery, then stereotactic radiosurgery",
+}
 
 
 class NomsRule(NamedTuple):
@@ -820,7 +827,7 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
         "systemic": "can tolerate surgery" if able else "cannot tolerate surgery",
     }
     explanation = (f"NOMS: N {components['neurologic']}, O {sensitivity}, M {components['mechanical']}, "
-                   f"S {components['systemic']} → {_labels.label('noms_decision', decision)}"
+                   f"S {components['systemic']} → {_NOMS_DECISION_WORDS[decision]}"
                    + (" (individualized)" if individualized else "") + f". {rationale}")
     return NomsResult(decision=decision, rationale=rationale, rule=_describe_rule(rule),
                       individualized=individualized, radiosensitivity=sensitivity,

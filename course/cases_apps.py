@@ -1,7 +1,7 @@
 """Module 08 interactives: the capstone step questions, the case runner and the what-if explorer.
 
 :func:`build_case` turns the answers of :func:`course.cases.solve` into a :class:`course.quiz.Case` whose steps
-carry the calculators' explanations as feedback. Widgets: :class:`CaseRunner` (choose a case, answer it step by
+carry the calculators' explanations as feedback. Widgets: :class:`DecisionRunner` (choose a case, decide it step by
 step) and :class:`WhatIfApp` (change one finding, watch the NOMS decision, the radiotherapy plan and the
 rehabilitation change).
 
@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from course import calculators, datasets, presentation
+from course import case_decisions as D
 from course.cases import (_DECISION_NEEDS, NOMS_DECISION_LABELS, STAGES, _label, _phantom, case_ids, get_case,
                           solve)
 from course.complications import FOCUS_IDS, rehab_items
@@ -81,7 +82,7 @@ def build_steps(case_id: str) -> list[tuple[str, Question]]:
         prompt=f"{c['imaging_text']} Grade the epidural compression (Bilsky ESCC) on the axial T2 image.{note}",
         explanation=e.explanation + note,
         options=tuple(Option(f"ESCC {g}", g == e.grade,
-                             (f"Yes. {e.explanation}" if g == e.grade else f"ESCC {g} means: {d.lower()}."))
+                             (f"Yes. {e.explanation}" if g == e.grade else f"ESCC {g} means: {d[0].lower() + d[1:]}."))
                       for g, d in calculators.ESCC_GRADES.items()))))
     # 3. scores
     steps.append(("Scores", Numeric(
@@ -175,102 +176,147 @@ def phantom_figure(case_id: str) -> tuple[str, str]:
 
 
 # ----------------------------------------------------------------------------------------------
-# The case runner
+# The decision runner (thin UI over course.case_decisions)
 # ----------------------------------------------------------------------------------------------
-class CaseRunner:
-    """Choose a case and answer it step by step, with feedback at every step.
+class DecisionRunner:
+    """Work a case decision by decision, with feedback and consequences (the solver is
+    :mod:`course.case_decisions`; this class only shows it).
 
     Headless use::
 
-        run = CaseRunner("renal_t10")
-        run.answer(1); run.submit(); run.next()      # step by step
-        run.results                                   # step id → True/False
+        run = DecisionRunner("renal_t10")
+        run.answer("mri_24h"); run.submit(); run.next()   # a choice key (or its label), or a number at the dose check
+        run.results                                        # step id → True/False
+        run.progress.value                                 # the one progress line
     """
 
     def __init__(self, case_id: str | None = None) -> None:
         ids = case_ids()
         self.selector = W.Dropdown(options=[(get_case(i)["title"], i) for i in ids], value=case_id or ids[0],
-                                   description="Case", layout=W.Layout(width="36em"))
+                                   description="Patient", layout=W.Layout(width="36em"))
         self.header = W.HTMLMath()
+        self.progress = W.HTML()
         self.stage = W.HTML()
         self.figure = W.HTML()
-        self.step_box = W.VBox()
-        self.progress = W.HTML()
-        self.back_button = W.Button(description="◀ Back", tooltip="Previous step", layout=W.Layout(width="auto"))
-        self.next_button = W.Button(description="Next step ▶", tooltip="Next step", layout=W.Layout(width="auto"))
-        self.back_button.on_click(lambda _b: self.back())
+        self.prompt = W.HTMLMath()
+        self.radio = W.RadioButtons(options=[], value=None, description="Your choice",
+                                    layout=W.Layout(width="max-content"), style={"description_width": "initial"})
+        self.number = W.FloatText(value=0.0, description="Your answer", style={"description_width": "initial"})
+        self.check_button = W.Button(description="Check", tooltip="Check my choice", layout=W.Layout(width="auto"))
+        self.next_button = W.Button(description="Next decision ▶", tooltip="Go to the next decision",
+                                    layout=W.Layout(width="auto"))
+        self.feedback = W.HTMLMath()
+        self.input_box = W.VBox()
+        self.check_button.on_click(lambda _b: self.submit())
         self.next_button.on_click(lambda _b: self.next())
         self.selector.observe(lambda ch: self.select(ch["new"]), names="value")
-        self.ui = W.VBox([self.selector, self.header, self.stage, self.figure, self.step_box,
-                          W.HBox([self.back_button, self.next_button, self.progress])],
+        self.ui = W.VBox([self.selector, self.header, self.progress, self.stage, self.figure, self.prompt,
+                          self.input_box, W.HBox([self.check_button, self.next_button]), self.feedback],
                          layout=W.Layout(border="2px solid #999", padding="6px"))
         self.select(self.selector.value)
 
-    # -- navigation -----------------------------------------------------------------------------
-    def select(self, case_id: str) -> "CaseRunner":
-        """Load a case and go to its first step."""
+    # -- state ----------------------------------------------------------------------------------
+    def select(self, case_id: str) -> "DecisionRunner":
+        """Load a case and go to its first decision (counters reset)."""
         get_case(case_id)
         if self.selector.value != case_id:
             self.selector.value = case_id  # the observer calls select again
             return self
         self.case_id = case_id
-        self.steps = build_steps(case_id)
-        self.checks = [SelfCheck(q, number=f"Step {i + 1}.") for i, (_, q) in enumerate(self.steps)]
+        self.choices: dict[str, Any] = {}
         self.results: dict[str, bool] = {}
-        self.header.value = f"<p>{render_text(case_prompt(case_id))}</p>"
+        self.feedback_log: list[str] = []
         self.index = 0
+        self.header.value = f"<p>{render_text(case_prompt(case_id))}</p>"
         self._show()
         return self
 
-    def go(self, index: int) -> "CaseRunner":
-        """Jump to step ``index`` (0-based)."""
-        if not 0 <= index < len(self.steps):
-            raise ValueError(f"index: {index!r}; accepted: 0–{len(self.steps) - 1}")
-        self.index = index
-        self._show()
-        return self
-
-    def next(self) -> "CaseRunner":
-        return self.go(min(self.index + 1, len(self.steps) - 1))
-
-    def back(self) -> "CaseRunner":
-        return self.go(max(self.index - 1, 0))
+    @property
+    def steps(self) -> list[D.Step]:
+        """The case's steps given the choices made so far (they change when the path branches)."""
+        return D.steps(self.case_id, self.choices)
 
     @property
-    def current(self) -> SelfCheck:
-        return self.checks[self.index]
+    def current(self) -> D.Step:
+        return self.steps[self.index]
 
     @property
-    def stage_name(self) -> str:
-        return self.steps[self.index][0]
+    def finished(self) -> bool:
+        return len(self.results) == len(self.steps)
 
-    def answer(self, value: Any) -> "CaseRunner":
-        """Enter an answer for the current step (option index or text, or a number)."""
-        self.current.answer(value)
+    def answer(self, value: Any) -> "DecisionRunner":
+        """Enter a choice (its key or its label) or, at the dose check, a number."""
+        step = self.current
+        if step.numeric:
+            self.number.value = float(value)
+            return self
+        keys = [c.key for c in step.choices]
+        labels = [c.label for c in step.choices]
+        if value in keys:
+            self.radio.value = labels[keys.index(value)]
+        elif value in labels:
+            self.radio.value = value
+        else:
+            raise ValueError(f"{step.id}: {value!r} is not a choice; accepted: {keys}")
         return self
 
-    def submit(self) -> Feedback:
-        """Check the current step; the feedback appears under it."""
-        fb = self.current.submit()
-        self.results[self.current.question.id.split(".", 1)[1]] = fb.correct
+    def submit(self) -> D.Outcome:
+        """Check the current decision; feedback and consequence appear under it. A decision is checked once."""
+        step = self.current
+        if step.id in self.results:
+            raise ValueError(f"{step.id}: already checked; press Next decision")
+        if step.numeric:
+            value: Any = self.number.value
+        else:
+            if self.radio.value is None:
+                raise ValueError(f"{step.id}: choose an option first")
+            value = step.choices[[c.label for c in step.choices].index(self.radio.value)].key
+        out = D.check(step, value)
+        self.choices[step.id] = value
+        self.results[step.id] = out.correct
+        mark = "✓" if out.correct else "✗"
+        text = f"{mark} {out.feedback}" + (f" <b>What happens next:</b> {out.consequence}" if out.consequence else "")
+        self.feedback_log.append(text)
+        self.feedback.value = f"<p>{render_text(text)}</p>"
         self._update_progress()
-        return fb
+        self._update_buttons()
+        return out
+
+    def next(self) -> "DecisionRunner":
+        """Go to the next decision (after checking the current one)."""
+        if self.current.id in self.results and self.index < len(self.steps) - 1:
+            self.index += 1
+            self._show()
+        return self
 
     # -- display --------------------------------------------------------------------------------
     def _show(self) -> None:
-        stage = self.stage_name
-        n = STAGES.index(stage) + 1
-        self.stage.value = (f"<h4 style='margin:4px 0'>Stage {n} of {len(STAGES)}: {html.escape(stage)}</h4>")
-        self.figure.value = phantom_figure(self.case_id)[0] if stage == "Imaging" else ""
-        self.step_box.children = [self.current.ui]
-        self.back_button.disabled = self.index == 0
-        self.next_button.disabled = self.index == len(self.steps) - 1
+        step = self.current
+        self.stage.value = f"<h4 style='margin:4px 0'>{html.escape(step.stage)}</h4>"
+        self.figure.value = phantom_figure(self.case_id)[0] if step.needs_image else ""
+        self.prompt.value = f"<p>{render_text(step.prompt)}</p>"
+        if step.numeric:
+            self.number.value = 0.0
+            self.input_box.children = [self.number]
+        else:
+            self.radio.options = [c.label for c in step.choices]
+            self.radio.value = None
+            self.input_box.children = [self.radio]
+        self.feedback.value = ""
         self._update_progress()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        checked = self.current.id in self.results
+        self.check_button.disabled = checked
+        self.next_button.disabled = not checked or self.index == len(self.steps) - 1
 
     def _update_progress(self) -> None:
         done = sum(self.results.values())
-        self.progress.value = (f"&nbsp;Step {self.index + 1} of {len(self.steps)} · "
-                               f"{done} correct of {len(self.results)} checked")
+        line = (f"Decision {self.index + 1} of {len(self.steps)} · {done} correct of {len(self.results)} checked")
+        if self.finished:
+            line += " · case complete"
+        self.progress.value = f"<p><b>{line}</b></p>"
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -394,4 +440,4 @@ class WhatIfApp(BlitFigureApp):
         return Rendered(alt=alt, html=html_out)
 
 
-__all__ = ["build_case", "build_steps", "case_prompt", "phantom_figure", "CaseRunner", "WhatIfApp"]
+__all__ = ["build_case", "build_steps", "case_prompt", "phantom_figure", "DecisionRunner", "WhatIfApp"]

@@ -15,15 +15,15 @@ The same file serves a laptop and the course JupyterHub: only environment variab
 
 import os
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
-                                    IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
-                                    SaveAutoGrades)
+                                    GetGrades, IgnorePattern, LimitOutput, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades)
 
 from course.instructor.bank import nbgrader_source_directory
 from course.instructor.execute import SandboxedExecute
 from course.instructor.nbgrader_ext import LimitOutputChars
-from course.instructor.sanitize import ForgetUnknownCells, SanitizeNotebook
+from course.instructor.sanitize import ForgetUnknownCells, RedactFeedback, SanitizeNotebook
 from course.instructor.trusted import TrustedGrade, TrustedPrepare
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -80,3 +80,13 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+
+# Feedback: a test cell's hidden part is never shown, nor quoted by a traceback.
+c.GenerateFeedback.preprocessors = [GetGrades, RedactFeedback, CSSHTMLHeaderPreprocessor]
+
+# Collect refuses (not merely warns about) a submission folder that names another student: strict on a
+# shared exchange (COURSE_EXCHANGE set, real system users); COURSE_STRICT_OWNER=0/1 overrides.
+from course.instructor.exchange import OwnerCheckedCollect, strict_by_default  # noqa: E402
+
+c.ExchangeFactory.collect = OwnerCheckedCollect
+c.OwnerCheckedCollect.strict_owner = strict_by_default()

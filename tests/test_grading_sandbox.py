@@ -219,3 +219,18 @@ def test_instructor_package_has_no_import_cycles():
             visit(dep, stack + [dep])
     for module in graph:
         visit(module, [module])
+
+
+def test_feedback_redaction_hides_the_hidden_part_of_test_cells():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from course.instructor.markers import HIDDEN_BEGIN, HIDDEN_END
+    from course.instructor.sanitize import RedactFeedback
+
+    meta = {"nbgrader": {"grade": True, "solution": False, "locked": True, "grade_id": "q1_test", "points": 1}}
+    cell = new_code_cell(f"assert isinstance(x, int)\n### {HIDDEN_BEGIN}\nassert x == 42\n### {HIDDEN_END}",
+                         metadata=meta, outputs=[new_output("error", ename="AssertionError", evalue="",
+                                                            traceback=["----> 3 assert x == 42"])])
+    nb, _ = RedactFeedback().preprocess(new_notebook(cells=[cell]), {})
+    assert "42" not in nb.cells[0].source and "42" not in "".join(nb.cells[0].outputs[0].traceback)
+    assert nb.cells[0].source.startswith("assert isinstance(x, int)")

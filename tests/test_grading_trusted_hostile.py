@@ -2,8 +2,9 @@
 
 One batch of a06_treatment (a code item with a function, a per-student case item): an honest
 student, a student with wrong answers, and one student per trick — each trick added to the same
-wrong answers. With the old in-kernel hidden tests every trick scored marks (up to full marks);
-graded by the trusted grader, each scores exactly what the wrong answers alone score (0).
+wrong answers. Each trick targets the old design, where the hidden tests ran in the student's
+kernel (issue 14: such tricks gave up to full marks); graded by the trusted grader, each scores
+exactly what the wrong answers alone score (0).
 (The sandbox battery, ``tests/test_grading_hostile.py``, covers harm to others.)
 """
 

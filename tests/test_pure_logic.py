@@ -28,6 +28,7 @@ PURE = [
     "course.treatment",        # steroid schedules and safety, fractionation by prognosis, surgery (module 06)
     "course.complications",    # calcium, complications, hypercalcaemia treatment, rehabilitation plan (module 07)
     "course.cases",            # the capstone solver (module 08)
+    "course.case_decisions",   # the capstone decision path, branching (module 08)
 ]
 
 

@@ -62,7 +62,8 @@ LESION_TISSUES: dict[str, tuple[str, ...]] = {
 KEY_POINTS: dict[str, str] = {
     "normal": "Adult marrow is brighter than the discs and muscle on T1 and dark on STIR; the cord sits in bright CSF on T2.",
     "lytic": "Marrow replacement: darker than disc and muscle on T1, bright on STIR, enhancing on fat-saturated T1+Gd; soft-tissue density on CT.",
-    "blastic": "Sclerotic bone: dark on every MR sequence and very dense (white) on CT.",
+    "blastic": ("Sclerotic bone: predominantly low on T1 and T2 and very dense (white) on CT; in patients STIR is "
+                "variable and the lesion may enhance (the phantom draws it dark on every sequence)."),
     "mixed": "Lytic and sclerotic parts side by side: bright and dark foci on STIR, dense and destroyed bone on CT.",
     "infection": "Spondylodiscitis centres on the disc: the disc is bright on T2/STIR and both endplates are eroded, with oedema on both sides — metastases spare the disc.",
     "osteoporotic": "Benign collapse: a band of oedema under the endplate with normal fatty marrow elsewhere, a straight or retropulsed posterior wall, normal pedicles, no epidural mass.",

@@ -96,12 +96,20 @@ def cmd_release(course: Course, args) -> int:
 
 def cmd_collect(course: Course, args) -> int:
     for a in args.assignments:
-        course.call("collect", a, update=True)
+        log = course.call("collect", a, update=True)
+        for line in log.splitlines():  # refusals (OwnerCheckedCollect) must reach the instructor
+            if "Refused" in line:
+                print(line.strip())
         print(f"collected {a} into submitted/")
     return 0
 
 
 def cmd_autograde(course: Course, args) -> int:
+    from course.instructor import sandbox
+
+    if getattr(args, "unsafe_no_sandbox", False):
+        os.environ[sandbox.UNSAFE_ENV] = sandbox.UNSAFE_VALUE
+    sandbox.require_sandbox()           # refuse before any student code runs where no sandbox starts
     status = 0
     for a in args.assignments:
         require_secret(course, a)
@@ -235,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--student-timeout", type=float, default=900, help="wall-clock seconds per student")
         s.add_argument("--memory-mb", type=int, default=4096, help="address-space limit per student")
         s.add_argument("--quiet", action="store_true", help="no progress bar")
+        s.add_argument("--unsafe-no-sandbox", action="store_true",
+                       help="UNSAFE: run student code unconfined where no sandbox starts (throwaway machines only)")
 
     s = sub.add_parser("autograde", help="validate and autograde in parallel")
     s.add_argument("assignments", nargs="+")

@@ -157,3 +157,25 @@ class ForgetUnknownCells(NbGraderPreprocessor):
                 cell.metadata.pop("nbgrader")
                 cell.metadata.setdefault("course", {})["unknown_grade_id"] = str(meta.get("grade_id"))[:100]
         return nb, resources
+
+
+class RedactFeedback(NbGraderPreprocessor):
+    """Feedback shows a test cell's visible part and its result, never its hidden part: the hidden
+    region is cut from the source and an error in a test cell is reduced to its exception name and
+    message (a traceback would quote the hidden lines)."""
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, cell_index: int):
+        from course.instructor.markers import HIDDEN_BEGIN, HIDDEN_END
+
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade"):
+            return cell, resources
+        begin, end = f"### {HIDDEN_BEGIN}", f"### {HIDDEN_END}"
+        if begin in cell.source:
+            head, _, rest = cell.source.partition(begin)
+            tail = rest.partition(end)[2]
+            cell.source = head.rstrip() + "\n# (hidden tests are not shown)" + tail
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                out.traceback = [f"{out.get('ename', 'Error')}: {str(out.get('evalue', ''))[:300]}"]
+        return cell, resources
