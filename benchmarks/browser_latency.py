@@ -53,7 +53,7 @@ OBSERVER = """
     window.__kdInstalled = true;
   }
   window.__img = [];
-  const target = box.querySelector('.widget-html') || box;
+  const target = [...box.querySelectorAll('.widget-html')].find(e => e.querySelector('img')) || box;
   if (window.__obs) window.__obs.disconnect();
   window.__obs = new MutationObserver(() => window.__img.push(performance.now()));
   window.__obs.observe(target, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
