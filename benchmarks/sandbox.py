@@ -12,8 +12,8 @@ Each round, interleaved so that machine load hits both alike:
 * **call, plain** — ``python -P -c`` that imports ``course.calculators`` and prints;
 * **call, sandboxed** — the same code through ``sandbox.run_untrusted``.
 
-Printed: median and 90th percentile wall-clock seconds of each, the sandbox's added cost (median
-difference), and the CPU seconds of the child processes per round. Timings only: nothing asserted.
+Printed: median and 90th percentile wall-clock seconds of each and the sandbox's added cost (median
+of the paired differences). Timings only: nothing asserted.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,11 +28,6 @@ import time
 from pathlib import Path
 
 from _common import median, percentile, print_header, table
-
-
-def _child_cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
 
 
 async def _kernel_round(manager_class, cwd: str) -> float:
@@ -88,19 +82,15 @@ def main() -> None:
     (work / "a01.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
     times: dict[str, list[float]] = {k: [] for k in ("kernel, plain", "kernel, sandboxed", "call, plain",
                                                       "call, sandboxed")}
-    cpu: dict[str, list[float]] = {k: [] for k in times}
     _call_sandboxed()                                      # warm the page cache once
     for _ in range(args.rounds):
         for name, fn in (("kernel, plain", lambda: asyncio.run(_kernel_round(AsyncKernelManager, str(work)))),
                          ("kernel, sandboxed", lambda: asyncio.run(_kernel_round(sandbox.SandboxKernelManager,
                                                                                    str(work)))),
                          ("call, plain", _call_plain), ("call, sandboxed", _call_sandboxed)):
-            c0 = _child_cpu()
             times[name].append(fn())
-            cpu[name].append(_child_cpu() - c0)
-    rows = [[name, f"{median(v):.3f}", f"{percentile(v, 90):.3f}", f"{median(cpu[name]):.3f}"]
-            for name, v in times.items()]
-    print(table(["what", "median s", "p90 s", "child CPU s (median)"], rows))
+    rows = [[name, f"{median(v):.3f}", f"{percentile(v, 90):.3f}"] for name, v in times.items()]
+    print(table(["what", "median s", "p90 s"], rows))
     print()
     kd = median([s - p for s, p in zip(times["kernel, sandboxed"], times["kernel, plain"])])
     cd = median([s - p for s, p in zip(times["call, sandboxed"], times["call, plain"])])

@@ -153,6 +153,11 @@ class _StaticWidgets:
         if not model:
             return ""
         name, s = model.get("model_name", ""), model.get("state", {})
+        if "spine-answer" in (s.get("_dom_classes") or ()):
+            # A self-check's answer and explanations: hidden in the notebook until Check is pressed;
+            # on the static site (no kernel to check with) the reader may reveal them — self-checks are formative.
+            return (f'<details class="sw-answer"><summary>Show the answer and explanations</summary>'
+                    f'{s.get("value", "")}</details>')
         if self.hidden(s):
             return ""
         esc = html.escape
@@ -266,6 +271,8 @@ CSS = """
 .sw-choice ul{list-style:none!important;padding-left:0!important;margin:2px 0}
 .sw-check{display:block}
 .sw-desc{font-weight:600}
+.sw-answer{margin:6px 0;padding:4px 8px;border-left:4px solid #0072B2;background:#f4f8fb}
+.sw-answer summary{cursor:pointer;font-weight:600}
 .course-bar{font-family:system-ui,sans-serif;background:#f4f4f4;border-bottom:1px solid #ccc;padding:8px 16px;
   display:flex;gap:16px;flex-wrap:wrap;align-items:center}
 .course-notice{font-family:system-ui,sans-serif;background:#fff6e0;border-left:4px solid #E69F00;padding:6px 12px;

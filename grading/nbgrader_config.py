@@ -83,3 +83,10 @@ c.Autograde.autograde_preprocessors = [
 
 # Feedback: a test cell's hidden part is never shown, nor quoted by a traceback.
 c.GenerateFeedback.preprocessors = [GetGrades, RedactFeedback, CSSHTMLHeaderPreprocessor]
+
+# Collect refuses (not merely warns about) a submission folder that names another student: strict on a
+# shared exchange (COURSE_EXCHANGE set, real system users); COURSE_STRICT_OWNER=0/1 overrides.
+from course.instructor.exchange import OwnerCheckedCollect, strict_by_default  # noqa: E402
+
+c.ExchangeFactory.collect = OwnerCheckedCollect
+c.OwnerCheckedCollect.strict_owner = strict_by_default()

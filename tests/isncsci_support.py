@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from course.isncsci import KEY_MUSCLE_LEVELS, KEY_SENSORY_LEVELS
 
 DATA = Path(__file__).parent / "data" / "isncsci"
-TEST_EXAMS = DATA / "isncsci_2019_test_exams.json"
+#: The published test exams (``specs/2019.json`` of github.com/praxis-isncsci/algorithm) are not committed:
+#: the repository vendors no third-party files. Point ISNCSCI_SPECS at a copy to run them.
+TEST_EXAMS = Path(os.environ["ISNCSCI_SPECS"]) if os.environ.get("ISNCSCI_SPECS") else None
 
 _YES_NO = {"Yes": True, "No": False, "NT": "NT"}
 
@@ -23,6 +26,8 @@ def _score(value: str) -> Any:
 
 
 def load_test_exams() -> list[dict]:
+    if TEST_EXAMS is None or not TEST_EXAMS.is_file():
+        return []
     return json.loads(TEST_EXAMS.read_text(encoding="utf-8"))
 
 

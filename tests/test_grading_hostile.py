@@ -316,7 +316,21 @@ def _instructor_runner(tmp: Path):
     check = subprocess.run(prefix + [str(venv / "bin" / "python"), "-P", "-c", "import nbgrader, course.instructor.sandbox"],
                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(home)}, cwd="/")
     if check.returncode:
-        return None, f"the instructor user cannot import the project from its virtualenv: {check.stderr[-300:]}"
+        # The project's environment is not readable by that user (e.g. a checkout under /root):
+        # install the project into the user's own virtualenv instead (pip cache, about a minute).
+        shutil.rmtree(venv)
+        subprocess.run(["/usr/bin/python3", "-m", "venv", str(venv)], check=True, capture_output=True)
+        pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                              f"{ROOT}[test]"], capture_output=True, text=True)
+        if pip.returncode:
+            return None, f"could not build the instructor's virtualenv: {pip.stderr[-300:]}"
+        for p in [venv, *venv.rglob("*")]:
+            if not p.is_symlink():
+                p.chmod(p.stat().st_mode | 0o044 | (0o011 if p.is_dir() else 0))
+        check = subprocess.run(prefix + [str(venv / "bin" / "python"), "-P", "-c", "import nbgrader, course.instructor.sandbox"],
+                               capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(home)}, cwd="/")
+        if check.returncode:
+            return None, f"the instructor user cannot import the project from its virtualenv: {check.stderr[-300:]}"
     return (pw, prefix, venv, home), None
 
 

@@ -29,9 +29,13 @@ def test_eight_assignments_with_every_item_kind():
     mod = _builder()
     built = {a.name: a for a in mod.assignments()}
     assert sorted(built) == ASSIGNMENTS
+    # issue 12: code items are no longer in every assignment (≥ 85% of points are clinical); across the
+    # course every graded kind still occurs (script concordance stays a self-check until a panel exists)
+    assert {"single", "multiple", "numeric", "code", "case", "key_feature", "written"} <= {
+        i.kind for a in built.values() for i in a.items}
     for name, a in built.items():
         kinds = {i.kind for i in a.items}
-        assert {"single", "multiple", "numeric", "code", "written"} <= kinds, name
+        assert {"single", "multiple", "numeric", "written"} <= kinds, name
         committed = nbformat.read(GRADING / "source" / name / f"{name}.ipynb", as_version=4)
         assert [c.source for c in committed.cells] == [c.source for c in a.notebook().cells], \
             f"{name}: committed notebook differs from build_assignments.py — re-run the builder"

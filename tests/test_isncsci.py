@@ -1,8 +1,9 @@
 """ISNCSCI classification: the published test exams, a differential test and bad input.
 
-* Every published test exam of the ISNCSCI 2019 reference algorithm (Praxis Spinal Cord Institute;
-  ``tests/data/isncsci/``) whose inputs the course's interface covers is classified and compared
-  field by field with its published expected result.
+* Every published test exam of the ISNCSCI 2019 reference algorithm (Praxis Spinal Cord Institute)
+  whose inputs the course's interface covers is classified and compared field by field with its
+  published expected result — when ``ISNCSCI_SPECS`` points at ``specs/2019.json`` (not committed: the
+  repository vendors no third-party files; see ``tests/data/isncsci/README.md``).
 * A differential test classifies ≥ 300 random exams (with "NT" values) with the course and with the
   reference implementation (npm package ``isncsci``, run under node). It is skipped when node, npm or
   the package cannot be had locally, unless ``REQUIRE_NODE=1`` (CI), which turns the skip into a failure.
@@ -31,21 +32,27 @@ CASES = load_test_exams()
 COVERED = [c for c in CASES if covered(c)]
 
 
-def test_the_published_exams_are_vendored_with_licence_and_citation():
-    assert (DATA / "LICENSE").read_text(encoding="utf-8").startswith("Copyright © 2020 Praxis")
-    readme = (DATA / "README.md").read_text(encoding="utf-8")
-    assert "praxis-isncsci/algorithm" in readme and "6110d1f80e850e41c7bb3a96f94715c21c14f5bc" in readme
-    assert len(CASES) == 128
+def _need_published_exams() -> None:
+    if CASES:
+        return
+    reason = ("the published ISNCSCI 2019 test exams are not in the repository (no third-party files are "
+              "committed); set ISNCSCI_SPECS to specs/2019.json of github.com/praxis-isncsci/algorithm")
+    if os.environ.get("REQUIRE_ISNCSCI_SPECS") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
 
 
 def test_most_published_exams_fall_within_the_interface():
+    _need_published_exams()
+    assert len(CASES) == 128
     # the rest use "*" scores (impairment not due to the injury) or a lowest non-key muscle
     assert len(COVERED) == 89
     assert any("NT" in json.dumps(to_kwargs(c)) for c in COVERED)
 
 
-@pytest.mark.parametrize("case", COVERED, ids=lambda c: f"exam-{c['id']}")
+@pytest.mark.parametrize("case", COVERED or [None], ids=lambda c: f"exam-{c['id']}" if c else "published-exams")
 def test_published_exam(case):
+    _need_published_exams()
     result = calculators.isncsci(**to_kwargs(case))
     expected = expected_from_case(case)
     got = actual(result)
@@ -237,10 +244,22 @@ def _reference(modules: Path, exams: list[dict]) -> list[dict]:
     return json.loads(proc.stdout)
 
 
-def test_reference_runner_reproduces_a_published_exam(reference_node_modules):
-    case = COVERED[0]
-    [ref] = _reference(reference_node_modules, [to_kwargs(case)])
-    assert expected_from_reference(ref) == expected_from_case(case)
+def test_reference_runner_classifies_a_t6_complete_injury(reference_node_modules):
+    """The runner works: the reference says what the textbook says of a T6 complete injury."""
+    kw = normal_exam()
+    below = KEY_SENSORY_LEVELS[KEY_SENSORY_LEVELS.index("T7"):]
+    for side in ("right", "left"):
+        for lvl in below:
+            kw[f"light_touch_{side}"][lvl] = 0
+            kw[f"pin_prick_{side}"][lvl] = 0
+        for m in ("L2", "L3", "L4", "L5", "S1"):
+            kw[f"motor_{side}"][m] = 0
+    kw["voluntary_anal_contraction"] = False
+    kw["deep_anal_pressure"] = False
+    [ref] = _reference(reference_node_modules, [kw])
+    got = expected_from_reference(ref)
+    assert got["ais"] == "A" and got["neurological_level"] == "T6"
+    assert got == {k: actual(isncsci(**kw))[k] for k in got}
 
 
 @pytest.mark.parametrize("kind", ["injury-shaped", "uniform"])

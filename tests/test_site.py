@@ -111,3 +111,15 @@ def test_static_widgets_render_state_without_javascript():
     assert 'alt="five shaded"' in snap and "Vertebrae" in snap and 'value="5"' in snap
     assert snap.count('type="radio" disabled>') == 2 and "<button" in snap and "hidden" not in snap
     assert site.STATIC_NOTE in snap
+
+
+def test_static_site_lets_the_reader_reveal_a_self_checks_answer():
+    """Self-checks are formative: on the static site (no kernel) the answer can be revealed."""
+    state = {
+        "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_key"]}},
+        "key": {"model_name": "HTMLMathModel", "state": {"value": "<b>Answer and explanations</b> 33",
+                                                          "_dom_classes": ["spine-answer"], "layout": "IPY_MODEL_lay"}},
+        "lay": {"model_name": "LayoutModel", "state": {"display": "none"}},
+    }
+    snap = site._StaticWidgets(state).render("box")
+    assert "<details" in snap and "Show the answer and explanations" in snap and "33" in snap

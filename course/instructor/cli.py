@@ -96,7 +96,10 @@ def cmd_release(course: Course, args) -> int:
 
 def cmd_collect(course: Course, args) -> int:
     for a in args.assignments:
-        course.call("collect", a, update=True)
+        log = course.call("collect", a, update=True)
+        for line in log.splitlines():  # refusals (OwnerCheckedCollect) must reach the instructor
+            if "Refused" in line:
+                print(line.strip())
         print(f"collected {a} into submitted/")
     return 0
 

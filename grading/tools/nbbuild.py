@@ -80,6 +80,8 @@ class Item:
     objective: str
     answer: Any = None
     spec: dict = field(default_factory=dict)
+    level: str = ""        # recall | application | reasoning (see LEVELS below)
+    assesses: str = ""     # clinical | code: what the points measure (tests/test_assessment_balance.py)
 
 
 @dataclass
@@ -401,3 +403,39 @@ class Assignment:
         rub.write_text(f"# Rubrics — {self.name}: {self.title}\n\nInstructor-only; never released.\n\n"
                        + "\n".join(self.rubrics), encoding="utf-8")
         return path
+
+
+# ---- assessment metadata: every item carries a level and what it assesses ------------------------------
+#: Cognitive level of a graded item, as for the self-checks (docs/CONVENTIONS.md): ``recall`` (a fact),
+#: ``application`` (one rule or calculation), ``reasoning`` (a case and a decision).
+LEVELS = ("recall", "application", "reasoning")
+#: The level an item kind has unless the builder call says otherwise (``level=...``).
+DEFAULT_LEVEL = {"single": "recall", "multiple": "recall", "numeric": "application", "case": "application",
+                 "code": "application", "key_feature": "reasoning", "script_concordance": "reasoning",
+                 "written": "reasoning"}
+#: What an item kind assesses unless the call says otherwise (``assesses=...``): a code item counts as
+#: programming unless its answer is a clinical value read off a case (``assesses="clinical"``).
+DEFAULT_ASSESSES = {kind: ("code" if kind == "code" else "clinical") for kind in DEFAULT_LEVEL}
+
+
+def _with_metadata(method):
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, level: str | None = None, assesses: str | None = None, **kwargs):
+        before = len(self.items)
+        method(self, *args, **kwargs)
+        item = self.items[-1]
+        assert len(self.items) == before + 1, f"{method.__name__} added no item"
+        item.level = level or DEFAULT_LEVEL[item.kind]
+        item.assesses = assesses or DEFAULT_ASSESSES[item.kind]
+        if item.level not in LEVELS:
+            raise ValueError(f"{item.id}: level {item.level!r}; accepted: {LEVELS}")
+        if item.assesses not in ("clinical", "code"):
+            raise ValueError(f"{item.id}: assesses {item.assesses!r}; accepted: 'clinical', 'code'")
+
+    return wrapper
+
+
+for _name in ("single", "multiple", "numeric", "code", "case", "key_feature", "script_concordance", "written"):
+    setattr(Assignment, _name, _with_metadata(getattr(Assignment, _name)))
