@@ -19,6 +19,7 @@ Public API
 from __future__ import annotations
 
 import html
+import textwrap
 from typing import Any
 
 import ipywidgets as W
@@ -43,7 +44,7 @@ from course.anatomy_model import (
     show_markdown,
     vascular_notes,
 )
-from course.references import author_years
+from course.references import author_years, cite_text, sources_line
 from course.plotting import CYCLE, PALETTE, Backdrop, TextSprite, new_figure, render_bitmap, style_axes
 from course.widgets import FigureApp, Rendered
 
@@ -112,7 +113,7 @@ def _draw_spine(ax: Any) -> dict[str, Any]:
         ax.add_patch(box)
         boxes[lv.name] = box
         if lv.name in ("Oc", "C1", "C7", "T1", "T12", "L1", "L5", "S1", "Co1") or lv.index % 2 == 0 and lv.region != "coccygeal":
-            ax.text(-w / 2 - 0.15, _y(lv.index), lv.name, ha="right", va="center", fontsize=6.5)
+            ax.text(-w / 2 - 0.15, _y(lv.index), lv.name, ha="right", va="center", fontsize=8)
     # cord (behind the column, drawn to the right as in a lateral view), ending at the L1–L2 disc
     conus_y = _y(_idx("L1")) - 0.5
     ax.plot([1.1, 1.1], [_y(0) - 0.2, conus_y + 0.6], color=PALETTE["black"], lw=2.2, solid_capstyle="round")
@@ -120,15 +121,15 @@ def _draw_spine(ax: Any) -> dict[str, Any]:
                          color=PALETTE["black"]))
     for dx in (-0.12, -0.04, 0.04, 0.12):
         ax.plot([1.1 + dx / 3, 1.1 + dx], [conus_y, _y(_idx("S2"))], color=PALETTE["black"], lw=0.5)
-    ax.text(1.35, _y(_idx("C4")), "spinal cord", fontsize=7, va="center")
-    ax.text(1.35, conus_y, "conus (≈ L1–L2 disc)", fontsize=7, va="center")
-    ax.text(1.35, _y(_idx("L4")), "cauda equina", fontsize=7, va="center")
+    ax.text(1.35, _y(_idx("C4")), "spinal cord", fontsize=8, va="center")
+    ax.text(1.35, conus_y, "conus (≈ L1–L2 disc)", fontsize=8, va="center")
+    ax.text(1.35, _y(_idx("L4")), "cauda equina", fontsize=8, va="center")
     # blood-supply landmarks
     t4, t9, t8, l1 = (_y(_idx(n)) for n in ("T4", "T9", "T8", "L1"))
     ax.plot([2.9, 2.9], [t4 + 0.4, t9 - 0.4], color=PALETTE["vermillion"], lw=3)
-    ax.text(3.05, (t4 + t9) / 2, "watershed\n(≈ T4–T9)", fontsize=6.5, va="center", color=PALETTE["black"])
+    ax.text(3.05, (t4 + t9) / 2, "watershed\n(≈ T4–T9)", fontsize=8, va="center", color=PALETTE["black"])
     ax.plot([2.55, 2.55], [t8 + 0.4, l1 - 0.4], color=PALETTE["blue"], lw=3, linestyle=(0, (2, 1)))
-    ax.text(2.7, _y(_idx("T11")) - 0.6, "Adamkiewicz origin\n(T8–L1 in ≈ 89%)", fontsize=6.5, va="center")
+    ax.text(2.7, _y(_idx("T11")) - 0.6, "Adamkiewicz origin\n(T8–L1 in ≈ 89%)", fontsize=8, va="center")
     return {"boxes": boxes}
 
 
@@ -158,8 +159,8 @@ def spine_figure(colour_by: str = "region") -> tuple[Figure, str]:
     artists = _draw_spine(ax)
     for lv in datasets.levels():
         artists["boxes"][lv.name].set_facecolor(_colour(lv, colour_by))
-    ax.legend(handles=_legend_handles(colour_by), loc="lower right", fontsize=7, frameon=False,
-              title="SINS location (points)" if colour_by == "sins" else "Region", title_fontsize=7)
+    ax.legend(handles=_legend_handles(colour_by), loc="lower right", fontsize=8, frameon=False,
+              title="SINS location (points)" if colour_by == "sins" else "Region", title_fontsize=8)
     totals = datasets.load("spine")["totals"]
     fig.suptitle(f"The vertebral column: {totals['vertebrae']} vertebrae, cord ending near L1–L2", fontsize=10)
     if colour_by == "region":
@@ -209,7 +210,7 @@ def vertebra_figure(show_lesions: bool = True) -> tuple[Figure, str]:
     ax.add_patch(Circle((0, -1.05), 1.1, facecolor="white", edgecolor=PALETTE["blue"], lw=1.2, linestyle="--"))
     ax.add_patch(Ellipse((0, -1.05), 1.4, 1.05, facecolor=PALETTE["grey"], edgecolor=edge, lw=0.8))
     labels = [
-        ((0, 2.6), (-5.8, 3.9), "vertebral body"),
+        ((0, 2.6), (-5.8, 3.0), "vertebral body"),
         ((1.55, 0.4), (4.4, 2.6), "pedicle"),
         ((-1.2, -2.4), (-5.8, -3.3), "lamina"),
         ((-2.1, -1.45), (-5.8, -1.6), "facet joint"),
@@ -227,8 +228,8 @@ def vertebra_figure(show_lesions: bool = True) -> tuple[Figure, str]:
         ax.add_patch(Circle((-1.55, 0.35), 0.35, facecolor=PALETTE["vermillion"], edgecolor=edge, lw=0.8, hatch="///"))
         ax.annotate("", xy=(0.3, 0.0), xytext=(0.6, 1.5),
                     arrowprops=dict(arrowstyle="-|>", lw=1.4, color=PALETTE["vermillion"]))
-        ax.text(-6.3, 4.35, "Hatched red: typical metastasis sites (body first, then pedicle); arrow: epidural growth "
-                "backwards onto the cord", fontsize=7)
+        ax.text(-6.3, 4.55, "Hatched red: typical metastasis sites (body first, then pedicle);\narrow: epidural growth "
+                "backwards onto the cord", fontsize=8, va="top")
     fig.suptitle("Parts of a vertebra (axial view, front at the top)", fontsize=10)
     alt = ("Schematic cross-section of a thoracic vertebra seen from above, front at the top. The large oval vertebral "
            "body is in front; two pedicles connect it to the laminae, which meet behind in the spinous process; "
@@ -292,7 +293,7 @@ def regional_figure() -> tuple[Figure, str]:
         parts.append(f"{d['label']}: " + ", ".join(f"{r} {d['values'][r]:g}%" for r in regions))
     ax.set_xticks(range(len(regions)), [r.capitalize() for r in regions])
     ax.set_ylabel("% of symptomatic lesions / MSCC")
-    ax.legend(fontsize=7, frameon=False, loc="upper right")
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
     ax.set_ylim(0, 100)
     ax.set_title("Thoracic spine first in every source; the smaller shares differ", fontsize=9)
     alt = ("Grouped bar chart of the share of symptomatic spinal metastases or cord compressions by region in four "
@@ -304,7 +305,7 @@ def regional_figure() -> tuple[Figure, str]:
 def prevalence_figure() -> tuple[Figure, str]:
     """The quoted ranges for how many cancer patients have spinal metastases or MSCC, source by source."""
     rows = datasets.epidemiology()["prevalence"]
-    fig = new_figure(6.6, 3.6)
+    fig = new_figure(8.0, 0.62 * len(rows) + 1.0)
     ax = fig.add_subplot()
     style_axes(ax)
     labels, parts = [], []
@@ -319,10 +320,10 @@ def prevalence_figure() -> tuple[Figure, str]:
         text = f"{r['low']}–{hi}%" if r["low"] is not None and r["low"] != hi else (
             f"≈{hi}%" if r["low"] == hi else f"up to {hi}%")
         sep = "\n" if hi >= 60 else "  "  # long labels on the right-hand bars wrap instead of running off
-        ax.text(hi + 1.5, i, f"{text}{sep}({author_years(r['source'])})", va="center", fontsize=6.5)
-        labels.append(r["statement"] if len(r["statement"]) < 58 else r["statement"][:55] + "…")
+        ax.text(hi + 1.5, i, f"{text}{sep}({author_years(r['source'])})", va="center", fontsize=8)
+        labels.append(textwrap.fill(r["statement"], 44) + "\n" + cite_text(r["source"]))
         parts.append(f"{r['statement']}: {text}")
-    ax.set_yticks(range(len(rows)), labels, fontsize=6.5)
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 135)
     ax.set_xlabel("%\nblue: spinal metastases; red: cord compression; dotted: 'up to'")
@@ -342,8 +343,8 @@ def _background(colour_by: str, size: tuple[float, float], rect: tuple[float, fl
         artists = _draw_spine(ax)
         for lv in datasets.levels():
             artists["boxes"][lv.name].set_facecolor(_colour(lv, colour_by))
-        ax.legend(handles=_legend_handles(colour_by), loc="lower right", fontsize=7, frameon=False,
-                  title_fontsize=7, title="SINS location (points)" if colour_by == "sins" else "Region")
+        ax.legend(handles=_legend_handles(colour_by), loc="lower right", fontsize=8, frameon=False,
+                  title_fontsize=8, title="SINS location (points)" if colour_by == "sins" else "Region")
 
     return render_bitmap(draw, size)
 
@@ -443,7 +444,7 @@ class PrimaryDistributionApp(FigureApp):
                 if with_legend:
                     handles = [Rectangle((0, 0), 1, 1, facecolor=CYCLE[j], edgecolor=PALETTE["black"],
                                          hatch=hatches[j % 3], label=d["label"]) for j, d in enumerate(self._data)]
-                    ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower right")
+                    ax.legend(handles=handles, fontsize=8, frameon=False, loc="lower right")
             return render_bitmap(draw, self.figsize)
 
         # Axis frame, ticks, label and legend are painted once (text is the costly part of a redraw);
@@ -534,8 +535,8 @@ class PrimaryDistributionApp(FigureApp):
             text = (f"<p><b>{html.escape(d['label'])}</b>: " + ", ".join(
                 f"{_label(c).lower()} {v:g}%" for c, v in lead) + f" lead. {contrast}</p>"
                 f"<p>The listed categories add up to {total:g}%; the remaining {100 - total:g}% are other primaries. "
-                f"{html.escape(d.get('note', ''))} <span style='font-size:smaller'>Source: "
-                f"{', '.join(d['source'])}</span></p>")
+                f"{html.escape(d.get('note', ''))} <span style='font-size:smaller'>"
+                f"{html.escape(sources_line(d['source']))}</span></p>")
             alt = (f"Horizontal bars of the share of spinal metastases by primary cancer according to {d['label']}: "
                    + ", ".join(f"{_label(c).lower()} {float(v):g}%" for c, v in d["values"].items()) + ".")
         return Rendered(alt=alt, html=text)

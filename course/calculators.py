@@ -46,6 +46,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, Iterable, Mapping, NamedTuple, NoReturn, TypeVar
 
 from course import datasets as _datasets
+from course import labels as _labels
 from course import vocabulary as _vocabulary
 
 __all__ = [
@@ -714,6 +715,12 @@ NOMS_DECISION_TABLE: Final = (
 _UNVERIFIED_RULE: Final = NOMS_DECISION_TABLE[7]
 
 
+def _histology_name(code: str) -> str:
+    """A histology code as a student reads it ("nsclc" → "non-small-cell lung cancer")."""
+    names = _labels.labels("histology")
+    return names[code][0].lower() + names[code][1:] if code in names else code
+
+
 def _rule_matches(rule: NomsRule, neurologic: str, oncologic: str, mechanical: str, systemic: str) -> bool:
     return all(want in ("any", have) for want, have in zip(rule[:4], (neurologic, oncologic, mechanical, systemic)))
 
@@ -763,8 +770,8 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
             suggested = NOMS_HISTOLOGY_RADIOSENSITIVITY[histology]
     if radiosensitivity is None and suggested is not None:
         sensitivity, basis = suggested, _NOMS_LIST_NAME
-        caveats.append(f"radiosensitivity of {histology} taken from the {_NOMS_LIST_NAME}; other "
-                       "lists disagree for some histologies (see RADIOSENSITIVITY_LISTS)")
+        caveats.append(f"radiosensitivity of {_histology_name(histology)} taken from the {_NOMS_LIST_NAME}; "
+                       "other lists disagree for some histologies (the published lists differ)")
     else:
         sensitivity = _choice("radiosensitivity", _MISSING if radiosensitivity is None else radiosensitivity,
                               ("radiosensitive", "radioresistant"),
@@ -772,8 +779,8 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
                                    f"{_show(NOMS_HISTOLOGY_RADIOSENSITIVITY)})")
         basis = "explicit"
         if suggested is not None and suggested != sensitivity:
-            caveats.append(f"the {_NOMS_LIST_NAME} calls {histology} {suggested}; "
-                           f"the explicit radiosensitivity={sensitivity!r} was used")
+            caveats.append(f"the {_NOMS_LIST_NAME} calls {_histology_name(histology)} {suggested}; "
+                           f"the radiosensitivity given ({sensitivity}) was used")
 
     sins_band: _Band | None = None
     if sins_total is not None:
@@ -796,7 +803,7 @@ def noms(*, escc_grade: object = _MISSING, radiosensitivity: object = None,
                 "either value for SINS 7–12")
     if sins_band is not None and sins_band.label == "potentially_unstable":
         caveats.append(f"SINS {sins_total} is indeterminate (7–12): surgical consultation is recommended; "
-                       f"the stability call used here is mechanically_unstable={unstable!r}")
+                       f"the spine is taken as {'unstable' if unstable else 'stable'} here")
     able = _flag("able_to_tolerate_surgery", able_to_tolerate_surgery)
 
     assessment = ("high_grade" if high else "low_grade", sensitivity,

@@ -5,6 +5,7 @@ Thin views over :mod:`course.complications` (pure logic). Educational use only.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import ipywidgets as W
@@ -32,11 +33,11 @@ def _draw_calcium_bands(ax: Any) -> None:
     # row 0: the calculators' teaching convention (normal 2.2–2.6, severe ≥ 3.5)
     calc_bands = [(2.6, 3.5, "high"), (3.5, _CA_MAX, "severe")]
     ax.add_patch(Rectangle((2.2, -0.35), 0.4, 0.7, facecolor=PALETTE["sky_blue"], alpha=0.5, edgecolor="none"))
-    ax.text(2.4, 0, "normal", ha="center", va="center", fontsize=7)
+    ax.text(2.4, 0, "normal", ha="center", va="center", fontsize=8)
     for i, (lo, hi, lab) in enumerate(calc_bands):
         ax.add_patch(Rectangle((lo, -0.35), hi - lo, 0.7, facecolor=_BAND_COLOURS[i * 2], alpha=0.6,
                                hatch=_BAND_HATCH[i * 2], edgecolor="white", linewidth=0))
-        ax.text((lo + hi) / 2, 0, lab, ha="center", va="center", fontsize=7)
+        ax.text((lo + hi) / 2, 0, lab, ha="center", va="center", fontsize=8)
     for r, conv in enumerate(convs, start=1):
         bands = conv["bands"]
         for i, band in enumerate(bands):
@@ -44,7 +45,7 @@ def _draw_calcium_bands(ax: Any) -> None:
             ax.add_patch(Rectangle((band["from"], r - 0.35), hi - band["from"], 0.7,
                                    facecolor=_BAND_COLOURS[i % 4], alpha=0.6, hatch=_BAND_HATCH[i % 4],
                                    edgecolor="white", linewidth=0))
-            ax.text((band["from"] + hi) / 2, r, band["tag"], ha="center", va="center", fontsize=7)
+            ax.text((band["from"] + hi) / 2, r, band["tag"], ha="center", va="center", fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(_CA_MIN, _CA_MAX)
@@ -95,7 +96,7 @@ class CorrectedCalciumApp(BlitFigureApp):
                                   arrowprops=dict(arrowstyle="->", color=PALETTE["black"], linewidth=1.5))
         self._title = ax.set_title("", fontsize=9)
         ax.legend([self._measured, self._corrected], ["measured (dashed)", "corrected (solid)"],
-                  loc="lower left", fontsize=7, frameon=False)
+                  loc="lower left", fontsize=8, frameon=False)
         self.dynamic += [self._measured, self._corrected, self._arrow, self._title]
 
     def render(self, fig: Figure, calcium: float, albumin: int) -> Rendered:
@@ -184,7 +185,7 @@ class ComplicationTimelineApp(BlitFigureApp):
         fig.subplots_adjust(left=0.33, right=0.98, top=0.9, bottom=0.04)
         ax = fig.add_subplot()
         ax.set_xlim(0, len(PHASES))
-        ax.set_xticks([i + 0.5 for i in range(len(PHASES))], list(PHASES), fontsize=7)
+        ax.set_xticks([i + 0.5 for i in range(len(PHASES))], list(PHASES), fontsize=8)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         for side in ("right", "bottom", "left"):
@@ -201,8 +202,8 @@ class ComplicationTimelineApp(BlitFigureApp):
             ax.add_patch(bar)
             self._bars.append(bar)
         ax.set_ylim(len(self._rows) - 0.5, -0.5)
-        ax.set_yticks(range(len(self._rows)), [c["short"] for c in self._rows], fontsize=7)
-        ax.set_title("(timing phases are qualitative; hatched = treatment-related)", fontsize=7, pad=16)
+        ax.set_yticks(range(len(self._rows)), [c["short"] for c in self._rows], fontsize=8)
+        ax.set_title("(timing phases are qualitative; hatched = treatment-related)", fontsize=8, pad=16)
         self._ax = ax
         self.dynamic += self._bars
 
@@ -286,11 +287,11 @@ class RehabPlanApp(BlitFigureApp):
             self._rank_text.append(ax.text(0.5, y, "", ha="center", va="center", fontsize=8, fontweight="bold"))
         ax.set_xlim(0, 1)
         ax.set_ylim(len(self._items) - 0.5, -0.5)
-        ax.set_yticks(range(len(self._items)), [_short(i.label, 60) for i in self._items], fontsize=7)
+        ax.set_yticks(range(len(self._items)), [textwrap.fill(i.label, 46) for i in self._items], fontsize=8)
         ax.set_xticks([])
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
-        self._title = ax.set_title("", fontsize=9)
+        self._title = ax.set_title("", fontsize=9, loc="right")
         self.dynamic += self._bars + self._rank_text + [self._title]
 
     def render(self, fig: Figure, frankel: str, spine_unstable: bool, stabilised: bool, kps: int,

@@ -10,6 +10,7 @@ import base64
 import functools
 import html
 import io
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import matplotlib
@@ -21,6 +22,8 @@ import numpy as np  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 from PIL import Image  # noqa: E402
 
 #: Okabe & Ito (2008) "Color Universal Design" palette, distinguishable with the common colour-vision
@@ -172,7 +175,9 @@ def canvas_frame_html(fig: Figure, alt: str) -> str:
     """Draw ``fig`` on its Agg canvas and return the frame as :func:`frame_html` (the fast route)."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
-    return frame_html(canvas.buffer_rgba(), alt, scale=fig.dpi / CSS_DPI)
+    out = frame_html(canvas.buffer_rgba(), alt, scale=fig.dpi / CSS_DPI)
+    notify_rendered(fig, "frame")
+    return out
 
 
 def figure_html(fig: Figure, alt: str, dpi: float | None = None) -> str:
@@ -183,7 +188,9 @@ def figure_html(fig: Figure, alt: str, dpi: float | None = None) -> str:
     """
     _check_alt(alt)
     dpi = dpi or fig.dpi
-    return img_html(png_bytes(fig, dpi=dpi), alt, scale=dpi / CSS_DPI)
+    out = img_html(png_bytes(fig, dpi=dpi), alt, scale=dpi / CSS_DPI)
+    notify_rendered(fig, "figure")
+    return out
 
 
 def show(fig: Figure, alt: str) -> None:
@@ -211,6 +218,8 @@ class Backdrop(Artist):
     def __init__(self, rgba: Any) -> None:
         super().__init__()
         self.rgba = rgba
+        #: The texts frozen into the bitmap (recorded only while layout checks run; see ``drawn_texts``).
+        self.text_boxes: tuple[TextBox, ...] = tuple(getattr(rgba, "text_boxes", ()))
         self.set_zorder(-10)
 
     def draw(self, renderer: Any) -> None:
@@ -227,7 +236,13 @@ def render_bitmap(draw: Callable[[Figure], Any], size: tuple[float, float]) -> n
     FigureCanvasAgg(fig)
     draw(fig)
     fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba()).copy()
+    pixels = np.asarray(fig.canvas.buffer_rgba()).copy()
+    if not LAYOUT_HOOKS:
+        return pixels
+    bitmap = pixels.view(_Bitmap)
+    bitmap.text_boxes = tuple(drawn_texts(fig))
+    notify_rendered(fig, "bitmap")
+    return bitmap
 
 
 def bake_background(fig: Figure, hide: Sequence[Any] | None = None, exclude: Sequence[Any] = ()) -> Backdrop:
@@ -244,6 +259,9 @@ def bake_background(fig: Figure, hide: Sequence[Any] | None = None, exclude: Seq
         artist.set_visible(False)
     canvas.draw()
     background = np.asarray(canvas.buffer_rgba()).copy()
+    boxes: tuple[TextBox, ...] = ()
+    if LAYOUT_HOOKS:
+        boxes = tuple(drawn_texts(fig, skip=exclude))
     for artist, visible in zip(exclude, shown):
         artist.set_visible(visible)
     if hide is None:
@@ -251,6 +269,7 @@ def bake_background(fig: Figure, hide: Sequence[Any] | None = None, exclude: Seq
     for artist in hide:
         artist.set_visible(False)
     backdrop = Backdrop(background)
+    backdrop.text_boxes = boxes
     fig.add_artist(backdrop)
     return backdrop
 
@@ -297,14 +316,160 @@ class TextSprite(Artist):
     def get_text(self) -> str:
         return self.text
 
-    def draw(self, renderer: Any) -> None:
-        if not self.get_visible() or not self.text:
-            return
+    def _place(self, renderer: Any) -> tuple[np.ndarray, float, float]:
         rgba = _text_bitmap(self.text, self.fontsize, self.color, int(renderer.dpi))
         px = self.ax.transAxes.transform((self.x, 0))[0]
         py = self.ax.transData.transform((0, self.y))[1]
         h, w = rgba.shape[:2]
         x0 = px - w if self.ha == "right" else px
+        return rgba, x0, py - h / 2
+
+    def get_window_extent(self, renderer: Any = None) -> Bbox:
+        """The label's box in display pixels (for the layout checks)."""
+        if renderer is None or not self.text:
+            return Bbox.null()
+        rgba, x0, y0 = self._place(renderer)
+        rows = np.nonzero(rgba[..., 3].any(axis=1))[0]  # the bitmap keeps a full line height: use the ink
+        if rows.size == 0:
+            return Bbox.null()
+        h = rgba.shape[0]
+        # row 0 is the top of the bitmap; display y grows upwards
+        return Bbox.from_extents(x0, y0 + h - 1 - rows.max(), x0 + rgba.shape[1], y0 + h - rows.min())
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or not self.text:
+            return
+        rgba, x0, y0 = self._place(renderer)
+        h = rgba.shape[0]
+        py = y0 + h / 2
         gc = renderer.new_gc()
         renderer.draw_image(gc, round(x0), round(py - h / 2), rgba[::-1])
         gc.restore()
+
+
+# ----------------------------------------------------------------------------------------------
+# Layout checks (tests/test_figure_layout.py): what text a figure draws, and where
+# ----------------------------------------------------------------------------------------------
+#: Callbacks ``hook(fig, stage)`` called after a figure is rendered for a student ("figure", "frame")
+#: or frozen into a bitmap ("bitmap"). Empty in normal use; the layout test registers one.
+LAYOUT_HOOKS: list[Callable[[Figure, str], None]] = []
+
+
+def notify_rendered(fig: Figure, stage: str) -> None:
+    """Tell the layout hooks that ``fig`` was just rendered (``stage``: "figure", "frame" or "bitmap")."""
+    for hook in LAYOUT_HOOKS:
+        hook(fig, stage)
+
+
+class _Bitmap(np.ndarray):
+    """RGBA pixels that remember which texts were drawn into them (only while layout checks run)."""
+
+    text_boxes: tuple = ()
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.text_boxes = getattr(obj, "text_boxes", ())
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One drawn text: its string, its box in image pixels and its font size in points."""
+
+    text: str
+    box: Bbox
+    fontsize: float
+    clipped_by: Bbox | None = None  # the clip box, where the text is clipped to one
+
+
+def drawn_texts(fig: Figure, skip: Sequence[Any] = ()) -> list[TextBox]:
+    """Every text ``fig`` draws now, with matplotlib's own extents (``get_window_extent``).
+
+    The figure is drawn once, recording each :class:`~matplotlib.text.Text` and :class:`TextSprite`
+    as it is drawn (so tick labels outside the view, hidden or empty texts are left out); animated
+    artists (blitted interactives) are drawn too; texts frozen into a :class:`Backdrop` are added
+    from the backdrop's record. ``skip`` lists artists to leave out.
+    """
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    skipped = {id(a) for a in skip}
+    boxes: list[TextBox] = []
+    text_draw, sprite_draw = Text.draw, TextSprite.draw
+
+    def record_text(self: Text, renderer: Any) -> Any:
+        if self.get_visible() and self.get_text().strip() and id(self) not in skipped:
+            clip = self.clipbox if self.get_clip_on() and self.clipbox is not None else None
+            # Text's own extent: for an annotation, the text without its arrow
+            boxes.append(TextBox(self.get_text(), Text.get_window_extent(self, renderer).frozen(),
+                                 float(self.get_fontsize()), clip.frozen() if clip is not None else None))
+        return text_draw(self, renderer)
+
+    def record_sprite(self: TextSprite, renderer: Any) -> Any:
+        if self.get_visible() and self.text.strip() and id(self) not in skipped:
+            boxes.append(TextBox(self.text, self.get_window_extent(renderer).frozen(), float(self.fontsize)))
+        return sprite_draw(self, renderer)
+
+    animated = [a for a in fig.findobj() if a.get_animated()]
+    for artist in animated:
+        artist.set_animated(False)
+    Text.draw, TextSprite.draw = record_text, record_sprite  # type: ignore[method-assign]
+    try:
+        canvas.draw()
+    finally:
+        Text.draw, TextSprite.draw = text_draw, sprite_draw  # type: ignore[method-assign]
+        for artist in animated:
+            artist.set_animated(True)
+    for backdrop in fig.findobj(Backdrop):
+        if backdrop.get_visible():
+            boxes.extend(backdrop.text_boxes)
+    return boxes
+
+
+def layout_problems(fig: Figure, boxes: Sequence[TextBox] | None = None, tolerance_px: float = SCALE) -> list[str]:
+    """What is wrong with the text of ``fig`` as a student would see it (an empty list if nothing).
+
+    * text outside the figure (cut off at the edge), or clipped by its axes;
+    * a label truncated with "…";
+    * two text boxes that overlap by more than ``tolerance_px`` in both directions;
+    * text smaller than ``MIN_TEXT_CSS_PX`` at display size (the figure scaled to the output area).
+    """
+    if boxes is None:
+        boxes = drawn_texts(fig)
+    width, height = fig.bbox.width, fig.bbox.height
+    fig_w_in = fig.get_figwidth()
+    problems = []
+    unique: list[TextBox] = []
+    for b in boxes:
+        if any(b.text == u.text and _same_place(b.box, u.box) for u in unique):
+            continue  # the same label drawn again over itself (frozen and live, or highlighted in bold)
+        unique.append(b)
+    for b in unique:
+        label = repr(b.text if len(b.text) <= 40 else b.text[:37] + "...")
+        x0, y0, x1, y1 = b.box.x0, b.box.y0, b.box.x1, b.box.y1
+        if x0 < -1 or y0 < -1 or x1 > width + 1 or y1 > height + 1:
+            problems.append(f"{label} runs off the figure (box {x0:.0f},{y0:.0f}–{x1:.0f},{y1:.0f} in "
+                            f"{width:.0f}×{height:.0f} px)")
+        elif b.clipped_by is not None and not _inside(b.box, b.clipped_by, tolerance_px):
+            problems.append(f"{label} is clipped by its axes")
+        if "…" in b.text:
+            problems.append(f"{label} is truncated with '…'")
+        size = css_px(b.fontsize, fig_w_in)
+        if size < MIN_TEXT_CSS_PX - 0.05:
+            problems.append(f"{label} is {size:.1f} CSS px at display size (< {MIN_TEXT_CSS_PX:g}; "
+                            f"{b.fontsize:g} pt in a {fig_w_in:g}-inch figure)")
+    for i, a in enumerate(unique):
+        for b in unique[i + 1:]:
+            dx = min(a.box.x1, b.box.x1) - max(a.box.x0, b.box.x0)
+            dy = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
+            if dx > tolerance_px and dy > tolerance_px:
+                problems.append(f"{a.text[:30]!r} overlaps {b.text[:30]!r} by {dx:.0f}×{dy:.0f} px")
+    return problems
+
+
+def _same_place(a: Bbox, b: Bbox) -> bool:
+    dx = min(a.x1, b.x1) - max(a.x0, b.x0)
+    dy = min(a.y1, b.y1) - max(a.y0, b.y0)
+    smaller = min(a.width * a.height, b.width * b.height)
+    return dx > 0 and dy > 0 and dx * dy >= 0.5 * smaller
+
+
+def _inside(box: Bbox, outer: Bbox, tol: float) -> bool:
+    return (box.x0 >= outer.x0 - tol and box.y0 >= outer.y0 - tol
+            and box.x1 <= outer.x1 + tol and box.y1 <= outer.y1 + tol)

@@ -81,13 +81,17 @@ def _draw_body(ax: Any, labels: bool) -> None:
         ax.add_patch(Polygon([[5 + sx * 0.1, 9.2], [5 + sx * 1.5, 9.2], [5 + sx * 1.2, 0.9], [5 + sx * 0.5, 0.9]],
                              facecolor=skin, edgecolor=edge, lw=0.8))
         ax.add_patch(Ellipse((5 + sx * 1.1, 0.5), 1.4, 0.6, facecolor=skin, edgecolor=edge, lw=0.8))
-    ax.text(0.1, 19.8, "Dermatomes (circles)\nreflexes (triangles)", fontsize=6.5, va="top")
-    ax.text(9.9, 19.8, "Key muscles\n(squares)", fontsize=6.5, va="top", ha="right")
+    ax.text(0.1, 19.8, "Dermatomes (circles)\nreflexes (triangles)", fontsize=8, va="top")
+    ax.text(9.9, 19.8, "Key muscles\n(squares)", fontsize=8, va="top", ha="right")
     if labels:
         for seg, (x, y) in DERMATOME_XY.items():
-            ax.text(x - 0.35, y, seg, fontsize=6, ha="right", va="center")
+            if seg == "C8":  # the three hand dermatomes crowd: C8's label goes below its mark
+                ax.text(x + 0.1, y - 0.3, seg, fontsize=8, ha="left", va="top")
+            else:
+                ax.text(x - 0.35, y, seg, fontsize=8, ha="right", va="center")
+        nudge = {"C8": 0.2, "T1": -0.3}  # the two hand muscles sit close: keep their labels apart
         for seg, (x, y) in MYOTOME_XY.items():
-            ax.text(x + 0.3, y, seg, fontsize=6, ha="left", va="center")
+            ax.text(x + 0.3, y + nudge.get(seg, 0.0), seg, fontsize=8, ha="left", va="center")
 
 
 def dermatome_figure() -> tuple[Figure, str]:
@@ -118,19 +122,20 @@ def segment_figure() -> tuple[Figure, str]:
     for i, n in enumerate(names):
         ax.add_patch(Rectangle((i - 0.4, 2.2), 0.8, 0.7, facecolor="#E8E3D3", edgecolor=PALETTE["black"], lw=0.5))
         if i % 2 == 0 or n in ("C7", "T12", "L1"):
-            ax.text(i, 3.05, n, ha="center", fontsize=6, rotation=90, va="bottom")
-    ax.text(-0.5, 2.55, "vertebrae", fontsize=7, ha="right", va="center", rotation=90)
+            ax.text(i, 3.05, n, ha="center", fontsize=8, rotation=90, va="bottom")
+    ax.text(-0.5, 2.55, "vertebrae", fontsize=8, ha="right", va="center", rotation=90)
     shown = ["C4", "C8", "T4", "T8", "T10", "T12", "L3", "S3"]
     pos = {n: i for i, n in enumerate(names)}
-    for k, seg in enumerate(shown):
+    rows = {"C4": 0.55, "C8": 1.1, "T4": 0.55, "T8": 1.1, "T10": 0.0, "T12": 1.6, "L3": 0.55, "S3": 1.1}
+    for seg in shown:
         top, bottom = segment_to_vertebrae(seg)
         x = (pos[top] + pos[bottom]) / 2
-        y = 1.1 if k % 2 else 0.55
+        y = rows.get(seg, 0.55)  # rows chosen so that no two labels overlap
         ax.plot([x, x], [y + 0.2, 2.2], color=PALETTE["blue"], lw=0.8)
-        ax.text(x, y, f"{seg} segment\n≈ {_span(top, bottom)}", fontsize=6.5, ha="center", va="center",
+        ax.text(x, y, f"{seg} segment\n≈ {_span(top, bottom)}", fontsize=8, ha="center", va="center",
                 bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor=PALETTE["blue"], lw=0.6))
     ax.plot([0, pos["L1"] + 0.5], [1.95, 1.95], color=PALETTE["black"], lw=2.5)
-    ax.text(pos["L1"] + 0.7, 1.95, "conus ≈ L1–L2", fontsize=7, va="center")
+    ax.text(pos["L1"] + 0.7, 1.95, "conus ≈ L1–L2", fontsize=8, va="center")
     fig.suptitle("Cord segments lie higher than the vertebrae of the same number (approximate)", fontsize=9)
     alt = ("A row of vertebrae from C1 to S1 with the spinal cord drawn below it, ending near L1–L2. Labels show "
            "where selected cord segments lie: " + "; ".join(f"{s} segment behind about {_span(*segment_to_vertebrae(s))}"
@@ -188,13 +193,13 @@ class LocalisationApp(FigureApp):
                 ax.add_patch(Rectangle((-0.45, i - 0.4), 0.9, 0.8, facecolor="#E8E3D3", edgecolor=PALETTE["black"],
                                        lw=0.5))
                 if i % 2 == 0 or n in ("C7", "T12", "L1"):
-                    ax.text(-0.6, i, n, fontsize=6, ha="right", va="center")
+                    ax.text(-0.6, i, n, fontsize=8, ha="right", va="center")
             c = names.index("L1") + 0.5
             ax.plot([0.75, 0.75], [-0.5, c], color=PALETTE["black"], lw=2)
             for dx in (-0.1, 0.0, 0.1):
                 ax.plot([0.75, 0.75 + dx], [c, len(names) - 0.5], color=PALETTE["black"], lw=0.5)
-            ax.text(0.95, c, "conus", fontsize=6, va="center")
-            ax.text(0.0, -0.9, "Vertebrae", fontsize=7, ha="center")
+            ax.text(0.95, c, "conus", fontsize=8, va="center")
+            ax.text(0.0, -0.9, "Vertebrae", fontsize=8, ha="center")
 
         def draw_static(bg: Figure) -> None:
             _draw_body(bg.add_axes(self._body_rect), labels=True)
@@ -345,11 +350,11 @@ class TriageApp(FigureApp):
             ax.set_axis_off()
             for c, x in xs.items():
                 ax.add_patch(Rectangle((x - 0.55, -0.5), 1.1, n, facecolor="#F4F4F4", edgecolor=PALETTE["grey"], lw=0.5))
-                ax.text(x, -0.65, CATEGORY_SHORT[c].replace(" ", "\n", 1), ha="center", va="bottom", fontsize=7.5,
+                ax.text(x, -0.65, CATEGORY_SHORT[c].replace(" ", "\n", 1), ha="center", va="bottom", fontsize=8,
                         fontweight="bold")
             for i in range(n):
-                ax.text(0.1, i, f"Patient {i + 1}", va="center", fontsize=7.5)
-            ax.text(check_x, -0.65, "Check", ha="center", va="bottom", fontsize=7.5, fontweight="bold")
+                ax.text(0.1, i, f"Patient {i + 1}", va="center", fontsize=8)
+            ax.text(check_x, -0.65, "Check", ha="center", va="bottom", fontsize=8, fontweight="bold")
 
         fig.add_artist(Backdrop(render_bitmap(lambda bg: draw(bg.add_axes(self._rect)), self.figsize)))
         ax = fig.add_axes(self._rect)

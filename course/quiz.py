@@ -39,6 +39,10 @@ import yaml
 
 from course.plotting import PALETTE
 
+#: The prompt shown when Check is pressed before anything was chosen (never a verdict, never the key).
+CHOOSE_FIRST = "Choose an answer first."
+TICK_FIRST = "Choose an answer first: tick every option you think is right."
+
 QUESTION_TYPES = ("single", "multiple", "numeric", "case", "key_feature", "script_concordance")
 
 #: The cognitive level of a self-check item (docs/CONVENTIONS.md, "Question levels").
@@ -96,9 +100,14 @@ class Feedback:
     #: Partial credit earned and available (key-feature and script-concordance items), else None.
     score: float | None = None
     out_of: float | None = None
+    #: False when there was nothing to check: the learner is prompted, never given a verdict or the key.
+    answered: bool = True
 
     def to_html(self) -> str:
         """Feedback as HTML: a symbol and a word, never colour alone."""
+        if not self.answered:
+            return (f'<div role="status" aria-live="polite" style="border-left:4px solid {PALETTE["blue"]};'
+                    f'padding:4px 8px;margin:4px 0"><b>ℹ {render_text(self.message)}</b></div>')
         colour = PALETTE["bluish_green"] if self.correct else PALETTE["vermillion"]
         mark = "✔ Correct" if self.correct else "✘ Not quite"
         if self.score is not None and not self.correct:
@@ -159,7 +168,7 @@ class SingleChoice(Question):
 
     def check(self, answer: Any) -> Feedback:
         if answer is None:
-            return Feedback(False, "Choose an option first.")
+            return Feedback(False, CHOOSE_FIRST, answered=False)
         option = self.options[self._index(answer)]
         return Feedback(option.correct, option.explanation, self.explanation)
 
@@ -182,6 +191,8 @@ class MultipleChoice(Question):
         if isinstance(answer, (str, int)):
             answer = (answer,)
         chosen = {self._index(a) for a in answer}
+        if not chosen:
+            return Feedback(False, TICK_FIRST, answered=False)
         wrong = [
             o
             for i, o in enumerate(self.options)
@@ -222,13 +233,14 @@ class Numeric(Question):
 
     def check(self, answer: Any) -> Feedback:
         if answer is None or (isinstance(answer, str) and not answer.strip()):
-            return Feedback(False, "Type a number first.")
+            return Feedback(False, "Type a number first.", answered=False)
         try:
             value, unit = self.parse(answer)
         except ValueError:
-            return Feedback(False, f"“{answer}” is not a number. Type digits, e.g. 12.5{' ' + self.unit if self.unit else ''}.")
+            return Feedback(False, f"“{answer}” is not a number. Type digits, e.g. 12.5{' ' + self.unit if self.unit else ''}.",
+                            answered=False)
         if not math.isfinite(value):
-            return Feedback(False, "Type a finite number.")
+            return Feedback(False, "Type a finite number.", answered=False)
         if unit and self.unit and unit.lower() != self.unit.lower():
             return Feedback(False, f"The answer is expected in {self.unit}, not {unit}.")
         ok = abs(value - self.answer) <= self.tolerance + 1e-12
@@ -610,8 +622,112 @@ def render_text(text: str) -> str:
     return out.replace("\n", "<br/>")
 
 
+#: Styles of the quiz widgets: option labels and buttons wrap (never cut with "…"), focus is visible.
+QUIZ_CSS = """<style>
+.spine-quiz .widget-checkbox, .spine-quiz .spine-option {height:auto !important; width:auto !important;
+  max-width:100%; line-height:1.45;}
+.spine-quiz .widget-checkbox label, .spine-quiz .widget-checkbox span, .spine-quiz .widget-label-basic {
+  white-space:normal !important; overflow:visible !important; text-overflow:clip !important;
+  height:auto !important; line-height:1.45 !important; max-width:100%;}
+.spine-quiz .widget-checkbox input {flex:none; margin:0.2em 0.5em 0 0; align-self:flex-start;}
+.spine-quiz .widget-checkbox label.widget-label-basic {display:flex; align-items:flex-start; cursor:pointer;}
+.spine-quiz button.widget-button {height:auto; min-height:var(--jp-widgets-inline-height, 28px);
+  white-space:normal; max-width:100%;}
+.spine-quiz input:focus-visible, .spine-quiz button:focus-visible {outline:2px solid #0072B2; outline-offset:2px;}
+.spine-quiz .widget-htmlmath, .spine-quiz .widget-html {max-width:100%; white-space:normal;}
+</style>"""
+
+
+def _css() -> W.HTML:
+    return W.HTML(QUIZ_CSS, layout=W.Layout(height="0px", margin="0", overflow="hidden"))
+
+
+def option_order(n: int, key: str, learner: str | None = None) -> list[int]:
+    """A deterministic shuffle of ``range(n)`` for this learner and item ``key``.
+
+    The same learner always sees the same order (it is derived from the learner id kept in the
+    progress file, :func:`course.progress.learner_id`); different learners see different orders.
+    """
+    import hashlib
+    import random
+
+    if learner is None:
+        from course import progress
+
+        learner = progress.learner_id()
+    seed = int.from_bytes(hashlib.sha256(f"{learner}\0{key}".encode()).digest()[:8], "big")
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+class ChoiceGroup:
+    """Options as a column of native check boxes whose labels wrap.
+
+    ``exclusive=True`` makes it a single choice (ticking one clears the others). Native inputs are
+    reached with Tab and ticked with Space, in JupyterLab's command mode too (arrow keys there move
+    between cells, so the course never relies on them). ``values[i]`` is the value of option ``i``;
+    ``order`` is the display order (indices into ``labels``).
+    """
+
+    def __init__(self, labels: Sequence[str], values: Sequence[Any] | None = None, exclusive: bool = True,
+                 order: Sequence[int] | None = None, name: str = "") -> None:
+        self.labels = list(labels)
+        self.values = list(values) if values is not None else list(range(len(self.labels)))
+        self.options = list(zip(self.labels, self.values))
+        self.exclusive = exclusive
+        self.order = list(order) if order is not None else list(range(len(self.labels)))
+        self._busy = False
+        self.boxes = [W.Checkbox(value=False, description=t, indent=False,
+                                 layout=W.Layout(width="auto", max_width="100%")) for t in self.labels]
+        for i, box in enumerate(self.boxes):
+            box.add_class("spine-option")
+            box.observe(lambda ch, i=i: self._changed(i, ch["new"]), names="value")
+        self.widget = W.VBox([self.boxes[i] for i in self.order], layout=W.Layout(width="100%"))
+        self.widget.add_class("spine-choices")
+        if name:
+            self.widget.add_class(name)
+
+    def _changed(self, i: int, new: bool) -> None:
+        if not (self.exclusive and new) or self._busy:
+            return
+        self._busy = True
+        try:
+            for j, box in enumerate(self.boxes):
+                if j != i:
+                    box.value = False
+        finally:
+            self._busy = False
+
+    @property
+    def chosen(self) -> list[int]:
+        """Indices (in ``labels`` order) of the ticked options."""
+        return [i for i, b in enumerate(self.boxes) if b.value]
+
+    @property
+    def value(self) -> Any:
+        """The value of the ticked option (None if none), or the list of values when not exclusive."""
+        if self.exclusive:
+            return self.values[self.chosen[0]] if self.chosen else None
+        return [self.values[i] for i in self.chosen]
+
+    @value.setter
+    def value(self, new: Any) -> None:
+        wanted = {new} if self.exclusive else set(new or ())
+        self._busy = True
+        try:
+            for i, box in enumerate(self.boxes):
+                box.value = self.values[i] in wanted if new is not None else False
+        finally:
+            self._busy = False
+
+
 class SelfCheck:
     """An immediate-feedback widget for one single/multiple/numeric question.
+
+    Options are shown in an order shuffled for this learner (:func:`option_order`); answers are
+    always given and returned as indices into the bank's order. Each Check press is recorded in
+    the learner's progress file when ``module`` is given.
 
     Headless use (tests)::
 
@@ -620,11 +736,16 @@ class SelfCheck:
         fb = sc.submit()      # -> Feedback; sc.feedback.value holds the HTML shown to the learner
     """
 
-    def __init__(self, question: Question, number: str = "") -> None:
+    def __init__(self, question: Question, number: str = "", module: str = "", record: bool = True,
+                 learner: str | None = None) -> None:
         if isinstance(question, (Case, KeyFeature, ScriptConcordance)):
             raise ValueError("question: use CaseCheck, KeyFeatureCheck or ScriptConcordanceCheck (make_check() picks) "
                              "for case, key-feature and script-concordance items")
         self.question = question
+        self.module = module
+        self.record = record and bool(module)
+        self.learner = learner
+        self.on_result: list[Any] = []
         self.last: Feedback | None = None
         label = f"{number} " if number else ""
         self.prompt = W.HTMLMath(f"<b>{html.escape(label)}</b>{render_text(question.prompt)}")
@@ -633,53 +754,62 @@ class SelfCheck:
                                layout=W.Layout(width="auto"))
         self.button.on_click(lambda _b: self.submit())
         self.feedback = W.HTMLMath()
-        self.ui = W.VBox([self.prompt, self.input, self.button, self.feedback],
+        self.answer_key = W.HTMLMath(answer_key_html(question), layout=W.Layout(display="none"))
+        self.answer_key.add_class("spine-answer")
+        self.ui = W.VBox([_css(), self.prompt, self.input, self.button, self.feedback, self.answer_key],
                          layout=W.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+        self.ui.add_class("spine-quiz")
 
     def _build_input(self) -> W.Widget:
         q = self.question
-        if isinstance(q, SingleChoice):
-            self._radio = W.RadioButtons(options=[o.text for o in q.options], value=None,
-                                         layout=W.Layout(width="max-content"))
-            return self._radio
-        if isinstance(q, MultipleChoice):
-            self._boxes = [W.Checkbox(value=False, description=o.text, indent=False,
-                                      layout=W.Layout(width="auto")) for o in q.options]
-            return W.VBox(self._boxes)
+        if isinstance(q, (SingleChoice, MultipleChoice)):
+            key = f"{self.module}/{q.id}" if self.module else q.id
+            learner = self.learner if self.learner is not None or self.module else "anonymous"
+            order = option_order(len(q.options), key, learner)
+            self._choices = ChoiceGroup([o.text for o in q.options], exclusive=isinstance(q, SingleChoice),
+                                        order=order)
+            self._boxes = self._choices.boxes
+            hint = "Choose one." if isinstance(q, SingleChoice) else "Tick every option that applies."
+            return W.VBox([W.HTML(f'<span style="color:#555">{hint}</span>'), self._choices.widget])
         assert isinstance(q, Numeric)
         self._text = W.Text(placeholder=f"number{' in ' + q.unit if q.unit else ''}", continuous_update=False,
-                            layout=W.Layout(width="16em"))
+                            description="Your answer", style={"description_width": "initial"},
+                            layout=W.Layout(width="20em"))
         unit = W.Label(q.unit) if q.unit else W.Label("")
         return W.HBox([self._text, unit])
+
+    @property
+    def display_order(self) -> list[int]:
+        """Bank indices of the options in the order this learner sees them."""
+        return list(self._choices.order)
 
     def answer(self, value: Any) -> "SelfCheck":
         """Set the learner's answer programmatically (as a learner would by clicking/typing)."""
         q = self.question
         if isinstance(q, SingleChoice):
-            idx = q._index(value)
-            self._radio.value = q.options[idx].text
+            self._choices.value = q._index(value)
         elif isinstance(q, MultipleChoice):
             vals = [value] if isinstance(value, (str, int)) else list(value)
-            chosen = {q._index(v) for v in vals}
-            for i, box in enumerate(self._boxes):
-                box.value = i in chosen
+            self._choices.value = [q._index(v) for v in vals]
         else:
             self._text.value = str(value)
         return self
 
     def current(self) -> Any:
-        """The answer currently entered in the widget."""
+        """The answer currently entered in the widget (option indices in the bank's order)."""
         q = self.question
-        if isinstance(q, SingleChoice):
-            return self._radio.value
-        if isinstance(q, MultipleChoice):
-            return [i for i, b in enumerate(self._boxes) if b.value]
+        if isinstance(q, (SingleChoice, MultipleChoice)):
+            return self._choices.value
         return self._text.value
 
     def submit(self) -> Feedback:
-        """Check the current answer and show the feedback."""
+        """Check the current answer, show the feedback and record it."""
         self.last = self.question.check(self.current())
         self.feedback.value = self.last.to_html()
+        if self.last.answered and self.record:
+            _record(self.module, self.question, self.last)
+        for callback in self.on_result:
+            callback(self)
         return self.last
 
     def _ipython_display_(self) -> None:
@@ -688,16 +818,68 @@ class SelfCheck:
         display(self.ui)
 
 
+def _record(module: str, question: Question, fb: Feedback) -> None:
+    from course import progress
+
+    progress.record(module, question.id, question.objective, fb.correct, fb.score, fb.out_of)
+
+
+def answer_key_html(question: Question) -> str:
+    """The answer and every explanation, for the static course site ("Show the answer")."""
+    parts: list[str] = []
+
+    def one(q: Question, head: str = "") -> None:
+        if head:
+            parts.append(f"<p><b>{html.escape(head)}</b></p>")
+        if isinstance(q, (SingleChoice, MultipleChoice)):
+            items = "".join(
+                f"<li>{'✔ <b>' if o.correct else '✘ '}{render_text(o.text)}{'</b>' if o.correct else ''}"
+                f" — {render_text(o.explanation)}</li>" for o in q.options)
+            parts.append(f"<ul>{items}</ul>")
+        elif isinstance(q, Numeric):
+            parts.append(f"<p>Answer: <b>{_fmt(q.answer)} {html.escape(q.unit)}</b></p>")
+        if q.explanation:
+            parts.append(f"<p>{render_text(q.explanation)}</p>")
+
+    if isinstance(question, Case):
+        for i, st in enumerate(question.steps):
+            one(st, f"Step {i + 1}")
+    elif isinstance(question, KeyFeature):
+        for i, f in enumerate(question.features):
+            one(f, f"Decision {i + 1}")
+    elif isinstance(question, ScriptConcordance):
+        for i, j in enumerate(question.judgements):
+            votes = ", ".join(f"{_signed(v)}: {n}" for v, n in sorted(j.panel.items()))
+            parts.append(f"<p><b>Judgement {i + 1}.</b> Panel votes {votes}. {render_text(j.explanation)}</p>")
+        parts.append(f"<p><i>{html.escape(question.panel_note)}</i></p>")
+    else:
+        one(question)
+    return "<div><b>Answer and explanations</b>" + "".join(parts) + "</div>"
+
+
 class CaseCheck:
     """A case: the scenario, then one :class:`SelfCheck` per step, each with its own feedback."""
 
-    def __init__(self, case: Case, number: str = "") -> None:
+    def __init__(self, case: Case, number: str = "", module: str = "", learner: str | None = None) -> None:
         self.question = case
+        self.module = module
         label = f"{number} " if number else ""
         self.prompt = W.HTMLMath(f"<b>{html.escape(label)}Case.</b> {render_text(case.prompt)}")
-        self.steps = [SelfCheck(s, number=f"Step {i + 1}.") for i, s in enumerate(case.steps)]
-        self.ui = W.VBox([self.prompt] + [s.ui for s in self.steps],
+        self.steps = [SelfCheck(s, number=f"Step {i + 1}.", module=f"{module}/{case.id}" if module else "",
+                                record=False, learner=learner) for i, s in enumerate(case.steps)]
+        for st in self.steps:
+            st.answer_key.layout.display = "none"
+            st.answer_key.remove_class("spine-answer")
+            st.on_result.append(lambda _s: self._step_checked())
+        self.answer_key = W.HTMLMath(answer_key_html(case), layout=W.Layout(display="none"))
+        self.answer_key.add_class("spine-answer")
+        self.ui = W.VBox([self.prompt] + [s.ui for s in self.steps] + [self.answer_key],
                          layout=W.Layout(border="2px solid #999", padding="6px", margin="6px 0"))
+        self.ui.add_class("spine-quiz")
+
+    def _step_checked(self) -> None:
+        if self.module and all(s.last is not None and s.last.answered for s in self.steps):
+            _record(self.module, self.question, self.question.check({s.question.id: s.current() for s in self.steps}))
 
     def answer(self, step_id: str, value: Any) -> "CaseCheck":
         """Answer one step by its id."""
@@ -725,20 +907,26 @@ class KeyFeatureCheck:
     Headless: ``kf.answer("f1", 0).answer("f2", [1, 3]); kf.submit(); kf.feedback.value``.
     """
 
-    def __init__(self, item: KeyFeature, number: str = "") -> None:
+    def __init__(self, item: KeyFeature, number: str = "", module: str = "", learner: str | None = None) -> None:
         self.question = item
+        self.module = module
         label = f"{number} " if number else ""
         self.prompt = W.HTMLMath(f"<b>{html.escape(label)}Case — key decisions.</b> {render_text(item.prompt)}")
-        self.features = [SelfCheck(f, number=f"Decision {i + 1}.") for i, f in enumerate(item.features)]
+        self.features = [SelfCheck(f, number=f"Decision {i + 1}.", module=f"{module}/{item.id}" if module else "",
+                                   record=False, learner=learner) for i, f in enumerate(item.features)]
         for f in self.features:
             f.button.layout.display = "none"  # one button checks every decision together
+            f.answer_key.remove_class("spine-answer")
         self.button = W.Button(description="Check my decisions", tooltip="Check every decision of this case",
                                layout=W.Layout(width="auto"))
         self.button.on_click(lambda _b: self.submit())
         self.feedback = W.HTMLMath()
+        self.answer_key = W.HTMLMath(answer_key_html(item), layout=W.Layout(display="none"))
+        self.answer_key.add_class("spine-answer")
         self.last: Feedback | None = None
-        self.ui = W.VBox([self.prompt] + [f.ui for f in self.features] + [self.button, self.feedback],
+        self.ui = W.VBox([self.prompt] + [f.ui for f in self.features] + [self.button, self.feedback, self.answer_key],
                          layout=W.Layout(border="2px solid #999", padding="6px", margin="6px 0"))
+        self.ui.add_class("spine-quiz")
 
     def answer(self, feature_id: str, value: Any) -> "KeyFeatureCheck":
         """Answer one decision by its id."""
@@ -749,11 +937,21 @@ class KeyFeatureCheck:
         return self
 
     def submit(self) -> Feedback:
-        """Check every decision (each shows its feedback) and show the partial-credit total."""
+        """Check every decision (each shows its feedback) and show the partial-credit total.
+
+        With no decision answered the learner is prompted instead (no verdict, no key).
+        """
+        answers = {f.question.id: f.current() for f in self.features}
+        if all(a is None or a == [] for a in answers.values()):
+            self.last = Feedback(False, "Answer the decisions first.", answered=False)
+            self.feedback.value = self.last.to_html()
+            return self.last
         for f in self.features:
             f.submit()
-        self.last = self.question.check({f.question.id: f.current() for f in self.features})
+        self.last = self.question.check(answers)
         self.feedback.value = self.last.to_html()
+        if self.module:
+            _record(self.module, self.question, self.last)
         return self.last
 
     def _ipython_display_(self) -> None:
@@ -763,33 +961,39 @@ class KeyFeatureCheck:
 
 
 class ScriptConcordanceCheck:
-    """A script-concordance item: the case, then each judgement as a labelled −2…+2 radio group.
+    """A script-concordance item: the case, then each judgement as a labelled −2…+2 choice group.
 
     Headless: ``sct.answer("j1", 1); sct.submit(); sct.feedback.value``. The feedback always shows
-    the panel's votes and says that the key is provisional (:data:`PROVISIONAL_PANEL`).
+    the panel's votes and says that the key is provisional (:data:`PROVISIONAL_PANEL`). The scale
+    keeps its natural order (−2 to +2): it is not shuffled.
     """
 
-    def __init__(self, item: ScriptConcordance, number: str = "") -> None:
+    def __init__(self, item: ScriptConcordance, number: str = "", module: str = "",
+                 learner: str | None = None) -> None:
         self.question = item
+        self.module = module
         label = f"{number} " if number else ""
         self.prompt = W.HTMLMath(f"<b>{html.escape(label)}Reasoning under uncertainty.</b> "
                                  f"{render_text(item.prompt)}")
         rows: list[W.Widget] = []
-        self._radios: dict[str, W.RadioButtons] = {}
+        self._radios: dict[str, ChoiceGroup] = {}
         for i, j in enumerate(item.judgements):
             text = (f"<b>Judgement {i + 1}.</b> If you were thinking of: <i>{render_text(j.hypothesis)}</i><br/>"
-                    f"…and then you learn: <i>{render_text(j.new_information)}</i><br/>This becomes:")
-            radio = W.RadioButtons(options=[(f"{_signed(v)}  {lab}", v) for v, lab in j.labels().items()],
-                                   value=None, layout=W.Layout(width="max-content"))
-            self._radios[j.id] = radio
-            rows += [W.HTMLMath(text), radio]
+                    f"…and then you learn: <i>{render_text(j.new_information)}</i><br/>This becomes (choose one):")
+            labels = j.labels()
+            group = ChoiceGroup([f"{_signed(v)}  {lab}" for v, lab in labels.items()], list(labels), exclusive=True)
+            self._radios[j.id] = group
+            rows += [W.HTMLMath(text), group.widget]
         self.button = W.Button(description="Compare with the panel", tooltip="Compare my judgements with the panel",
                                layout=W.Layout(width="auto"))
         self.button.on_click(lambda _b: self.submit())
         self.feedback = W.HTMLMath()
+        self.answer_key = W.HTMLMath(answer_key_html(item), layout=W.Layout(display="none"))
+        self.answer_key.add_class("spine-answer")
         self.last: Feedback | None = None
-        self.ui = W.VBox([self.prompt] + rows + [self.button, self.feedback],
+        self.ui = W.VBox([_css(), self.prompt] + rows + [self.button, self.feedback, self.answer_key],
                          layout=W.Layout(border="2px solid #999", padding="6px", margin="6px 0"))
+        self.ui.add_class("spine-quiz")
 
     def answer(self, judgement_id: str, value: Any) -> "ScriptConcordanceCheck":
         """Set one judgement (−2…+2, or its label)."""
@@ -800,7 +1004,14 @@ class ScriptConcordanceCheck:
         return self
 
     def submit(self) -> Feedback:
-        self.last = self.question.check({k: r.value for k, r in self._radios.items()})
+        """Compare with the panel; with no judgement made the learner is prompted instead."""
+        answers = {k: r.value for k, r in self._radios.items()}
+        if all(v is None for v in answers.values()):
+            self.last = Feedback(False, "Choose a position on the scale first.", answered=False)
+        else:
+            self.last = self.question.check(answers)
+            if self.module:
+                _record(self.module, self.question, self.last)
         self.feedback.value = self.last.to_html()
         return self.last
 
@@ -810,32 +1021,183 @@ class ScriptConcordanceCheck:
         display(self.ui)
 
 
-def make_check(question: Question, number: str = "") -> Any:
-    """The right widget for ``question``."""
+def make_check(question: Question, number: str = "", module: str = "", learner: str | None = None) -> Any:
+    """The right widget for ``question`` (results recorded under ``module`` when given)."""
     if isinstance(question, Case):
-        return CaseCheck(question, number)
+        return CaseCheck(question, number, module=module, learner=learner)
     if isinstance(question, KeyFeature):
-        return KeyFeatureCheck(question, number)
+        return KeyFeatureCheck(question, number, module=module, learner=learner)
     if isinstance(question, ScriptConcordance):
-        return ScriptConcordanceCheck(question, number)
-    return SelfCheck(question, number)
+        return ScriptConcordanceCheck(question, number, module=module, learner=learner)
+    return SelfCheck(question, number, module=module, learner=learner)
+
+
+class QuizSet(list):
+    """The widgets :func:`quiz` displayed; shows nothing more when it is a cell's last value."""
+
+    def _ipython_display_(self) -> None:  # no list of object reprs under the questions
+        return None
+
+    def _repr_html_(self) -> str:
+        return ""
 
 
 def self_check(module: str, qid: str, number: str = "") -> Any:
     """Display question ``qid`` of bank ``module`` and return its widget."""
     from IPython.display import display
 
-    widget = make_check(load_bank(module).get(qid), number)
+    widget = make_check(load_bank(module).get(qid), number, module=module)
     display(widget.ui)
     return widget
 
 
-def quiz(module: str, ids: Sequence[str] | None = None) -> list[Any]:
-    """Display several questions of ``module`` (all of them by default), numbered."""
+def quiz(module: str, ids: Sequence[str] | None = None, review: bool = True) -> QuizSet:
+    """Display several questions of ``module`` (all of them by default), numbered, then the
+    "Review what I got wrong" control (:class:`ReviewPanel`)."""
     from IPython.display import display
 
     bank = load_bank(module)
     chosen: Iterable[Question] = bank.questions if ids is None else [bank.get(i) for i in ids]
-    widgets = [make_check(q, f"Q{i + 1}.") for i, q in enumerate(chosen)]
-    display(W.VBox([w.ui for w in widgets]))
+    widgets = QuizSet(make_check(q, f"Q{i + 1}.", module=module) for i, q in enumerate(chosen))
+    children = [w.ui for w in widgets]
+    if review:
+        children.append(ReviewPanel(module).ui)
+    display(W.VBox(children))
     return widgets
+
+
+class ReviewPanel:
+    """"Review what I got wrong": the items of one module whose latest answer was not right, again.
+
+    Headless: ``rp = ReviewPanel(module); rp.button.click(); rp.items`` (the widgets shown).
+    """
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self.items: list[Any] = []
+        self.button = W.Button(description="Review what I got wrong", tooltip="Show again the questions "
+                               "whose last answer was not right", layout=W.Layout(width="auto"))
+        self.button.on_click(lambda _b: self.show())
+        self.status = W.HTML()
+        self.area = W.VBox()
+        self.ui = W.VBox([_css(), W.HTML("<b>Review</b>"), self.button, self.status, self.area],
+                         layout=W.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+        self.ui.add_class("spine-quiz")
+
+    def show(self) -> list[Any]:
+        from course import progress
+
+        bank = load_bank(self.module)
+        ids = {q.id for q in bank.questions}
+        wrong = [q for q in progress.wrong(self.module) if q in ids]
+        self.items = [make_check(bank.get(q), f"Again {i + 1}.", module=self.module) for i, q in enumerate(wrong)]
+        self.area.children = [w.ui for w in self.items]
+        if wrong:
+            self.status.value = (f"<p role=\"status\">{len(wrong)} question{'s' if len(wrong) > 1 else ''} "
+                                 "to try again.</p>")
+        else:
+            answered = len(progress.results(self.module))
+            self.status.value = ('<p role="status">Nothing to review: every question you checked was right.</p>'
+                                 if answered else '<p role="status">Nothing to review yet: check some answers '
+                                 'first.</p>')
+        return self.items
+
+
+class ProgressPanel:
+    """Module 00's progress summary across modules, with export and import of the record.
+
+    Headless: ``pp = ProgressPanel(); pp.table.value``; ``pp.export_button.click(); pp.export_box.value``;
+    ``pp.import_box.value = text; pp.import_button.click(); pp.status.value``.
+    """
+
+    def __init__(self) -> None:
+        from course import progress
+
+        self.table = W.HTML()
+        self.refresh_button = W.Button(description="Refresh my progress", layout=W.Layout(width="auto"))
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.export_button = W.Button(description="Export my progress", tooltip="Show my progress as text to copy",
+                                      layout=W.Layout(width="auto"))
+        self.export_button.on_click(lambda _b: self.export())
+        self.export_box = W.Textarea(description="Copy this text", style={"description_width": "initial"},
+                                     layout=W.Layout(width="100%", height="4em", display="none"))
+        self.download = W.HTML()
+        self.import_box = W.Textarea(placeholder="Paste the text you exported earlier", description="Import",
+                                     style={"description_width": "initial"}, layout=W.Layout(width="100%", height="4em"))
+        self.import_button = W.Button(description="Import my progress", layout=W.Layout(width="auto"))
+        self.import_button.on_click(lambda _b: self.do_import())
+        self.status = W.HTML()
+        where = html.escape(str(progress.path()))
+        self.ui = W.VBox([_css(), self.table, self.refresh_button,
+                          W.HTML(f"<p>Your answers are saved on this computer only, in <code>{where}</code>. "
+                                 "On Binder the session is thrown away when you close it: export your progress "
+                                 "first, and import it next time.</p>"),
+                          W.HBox([self.export_button]), self.export_box, self.download,
+                          self.import_box, self.import_button, self.status],
+                         layout=W.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+        self.ui.add_class("spine-quiz")
+        self.refresh()
+
+    def refresh(self) -> str:
+        from course import progress
+        from course.catalogue import MODULES
+
+        titles = {m.stem: m.title for m in MODULES}
+        rows = []
+        total_answered = total_correct = 0
+        for row in progress.summary():
+            title = html.escape(titles.get(row["module"], row["module"][:2]))
+            todo = ", ".join(row["not_mastered"]) if row["answered"] else "not started"
+            rows.append(f"<tr><th scope=\"row\">{title}</th><td>{row['answered']} of {row['items']}</td>"
+                        f"<td>{row['correct']}</td><td>{html.escape(todo)}</td></tr>")
+            total_answered += row["answered"]
+            total_correct += row["correct"]
+        self.table.value = (
+            f"<p><b>Your progress:</b> {total_answered} questions answered, {total_correct} right.</p>"
+            "<table><caption>Self-check results by module</caption><thead><tr><th scope=\"col\">Module</th>"
+            "<th scope=\"col\">Answered</th><th scope=\"col\">Right</th>"
+            "<th scope=\"col\">Objectives not yet mastered</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+        return self.table.value
+
+    def export(self) -> str:
+        import base64
+
+        from course import progress
+
+        text = progress.export_text()
+        self.export_box.value = text
+        self.export_box.layout.display = None
+        data = base64.b64encode(text.encode("ascii")).decode("ascii")
+        self.download.value = (f'<a download="spine-course-progress.txt" href="data:text/plain;base64,{data}">'
+                               "Download my progress as a file</a>")
+        return text
+
+    def do_import(self) -> int:
+        from course import progress
+
+        try:
+            n = progress.import_text(self.import_box.value)
+        except ValueError as exc:
+            self.status.value = f'<p role="status">✘ {html.escape(str(exc))}</p>'
+            return 0
+        self.status.value = f'<p role="status">✔ Imported {n} answers.</p>'
+        self.refresh()
+        return n
+
+
+def progress_panel() -> ProgressPanel:
+    """Display module 00's progress summary with export and import, and return it."""
+    from IPython.display import display
+
+    panel = ProgressPanel()
+    display(panel.ui)
+    return panel
+
+
+def review(module: str) -> ReviewPanel:
+    """Display the "Review what I got wrong" control of ``module`` and return it."""
+    from IPython.display import display
+
+    panel = ReviewPanel(module)
+    display(panel.ui)
+    return panel

@@ -16,7 +16,7 @@ import html
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from course import calculators, datasets
+from course import calculators, datasets, labels
 
 
 # ----------------------------------------------------------------------------------------------
@@ -246,8 +246,17 @@ def scale_table(name: str) -> str:
 
 def points_table(score_name: str) -> str:
     """HTML point table of a score (``calculators.table_rows``), e.g. ``"sins"``."""
-    return table_html([(r.component.replace("_", " "), r.category.replace("_", " "), r.points)
-                       for r in calculators.table_rows(score_name)], ("Component", "Category", "Points"))
+    prefix = {"sins": "sins", "tomita": "tomita", "revised_tokuhashi": "tokuhashi"}.get(score_name, score_name)
+    return table_html([(_code_label(f"{prefix}_component", r.component), _code_label(f"{prefix}_{r.component}", r.category),
+                        r.points) for r in calculators.table_rows(score_name)], ("Component", "Category", "Points"))
+
+
+def _code_label(kind: str, code: str) -> str:
+    """The human label of ``code`` (course/data/labels.yaml), or the code in words where none is kept."""
+    try:
+        return labels.label(kind, code)
+    except ValueError:
+        return code.replace("_", " ")
 
 
 def table_html(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:

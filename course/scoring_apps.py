@@ -341,7 +341,7 @@ class NomsExplorer(FigureApp):
             ax.text(self.XD, y, DECISION_LABELS[d], ha="center", va="center", fontsize=8, color="#777777",
                     bbox=dict(grey, pad=0.35))
         ax.text(0.01, 0.02, "* ESCC 1c: low grade by the binary rule used here; its management is disputed.",
-                fontsize=7, color="#444444")
+                fontsize=8, color="#444444")
         bake_background(fig, list(ax.texts))
         # Dynamic: the path, one highlighted box per column, the decision (and 'individualised') box.
         (self._path,) = ax.plot([], [], color=PALETTE["blue"], lw=3, alpha=0.6, zorder=0, marker="o")
@@ -353,7 +353,7 @@ class NomsExplorer(FigureApp):
         self._individualized = ax.text(self.XD, self._decision_y["individualized"],
                                        DECISION_LABELS["individualized"], ha="center", va="center", fontsize=8,
                                        fontweight="bold", bbox=dict(on, pad=0.35, fc="#F5DDB0", ls="--"))
-        self._note = ax.text(0.33, 0.13, "", fontsize=7.5, ha="center", va="center", color="#333333")
+        self._note = ax.text(0.33, 0.13, "", fontsize=8, ha="center", va="center", color="#333333")
 
     def render(self, fig: Figure, **v: Any) -> Rendered:
         path = noms_path(v["escc_grade"], v["histology"], v["list_name"], v["sins_total"],
@@ -449,7 +449,7 @@ def _draw_escc(ax: Any, grade: str) -> None:
         top = 1.0 - indent
         ax.add_patch(Ellipse((0, (top + 1.3) / 2 + 0.05), 1.3, 1.3 - top + 0.1, fc=PALETTE["vermillion"],
                              ec="none", alpha=0.7))
-    ax.set_title(f"{grade}: {ESCC_DESCRIPTIONS[grade]}", fontsize=7.5)
+    ax.set_title(f"{grade}: {ESCC_DESCRIPTIONS[grade]}", fontsize=8)
 
 
 def escc_grades_figure() -> tuple[Figure, str]:
@@ -532,7 +532,7 @@ def kps_ecog_figure(mappings: dict[str, dict[int, tuple[int, int]]] | None = Non
     ax.set_xlabel("Karnofsky performance status (%)")
     ax.set_xlim(-3, 103)
     ax.invert_yaxis()
-    ax.legend(fontsize=7, loc="lower left", frameon=False)
+    ax.legend(fontsize=8, loc="lower left", frameon=False)
     ax.set_title("One ECOG grade, several KPS ranges: no official conversion", fontsize=10, loc="left")
     parts = [f"{name}: " + "; ".join(f"ECOG {e}: {lo}–{hi}" for e, (lo, hi) in mappings[name].items())
              for name in names]

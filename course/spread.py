@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from course import venous as V
-from course.plotting import PALETTE, new_figure, style_axes
+from course.plotting import PALETTE, Backdrop, new_figure, style_axes
 from course.widgets import FigureApp, Rendered
 
 # ----------------------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ class NetworkDiagram:
         self.net = net or V.default_network()
         self._frame(ax)
         if prerender:  # pasted pixel for pixel behind the axes (no resampling)
-            ax.figure.figimage(self._static_image(ax), 0, 0, origin="upper", zorder=-1)
+            ax.figure.add_artist(Backdrop(self._static_image(ax)))
         else:
             self._draw_static(ax)
         self.arrows: dict[int, FancyArrowPatch] = {}
@@ -203,28 +203,28 @@ class NetworkDiagram:
         ax.add_patch(Rectangle((-0.45, -0.2), 0.9, 10.2, color=COLOURS["canal"], zorder=0))
         ax.text(9.85, 8.25, "THORAX (chest pressure)", ha="right", va="top", fontsize=8, style="italic")
         ax.text(9.85, -0.6, "ABDOMEN (abdominal pressure)", ha="right", va="bottom", fontsize=8, style="italic")
-        ax.text(0.0, 10.35, "bony canal\n(not squeezed)", ha="center", va="bottom", fontsize=7, style="italic")
+        ax.text(0.0, 10.35, "bony canal\n(not squeezed)", ha="center", va="bottom", fontsize=8, style="italic")
         for name, (x, y) in LAYOUT.items():
             if name.startswith("src_"):
-                ax.text(x, y, SHORT[name], fontsize=7, ha="center", va="center", color="#333333",
+                ax.text(x, y, SHORT[name], fontsize=8, ha="center", va="center", color="#333333",
                         bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=PALETTE["grey"], lw=0.6), zorder=3)
             elif name.startswith("vvp_"):
                 ax.plot([x], [y], marker="s", ms=13, mfc=COLOURS["plexus"], mec="black", mew=1.0, zorder=4)
-                ax.text(x - 0.55, y, SHORT[name], fontsize=7.5, ha="right", va="center", weight="bold")
+                ax.text(x - 0.55, y, SHORT[name], fontsize=8, ha="right", va="center", weight="bold")
             elif name == V.HEART:
                 ax.plot([x], [y], marker="o", ms=15, mfc="white", mec="black", mew=1.2, zorder=4)
-                ax.text(x + 0.45, y, SHORT[name], fontsize=7.5, ha="left", va="center")
+                ax.text(x + 0.45, y, SHORT[name], fontsize=8, ha="left", va="center")
             else:
                 ax.plot([x], [y], marker="o", ms=8, mfc="white", mec="black", mew=0.9, zorder=4)
                 dx, dy, ha, va = LABEL_AT.get(name, (0.3, 0.3, "left", "bottom"))
-                ax.text(x + dx, y + dy, SHORT[name], fontsize=7, ha=ha, va=va, zorder=5)
+                ax.text(x + dx, y + dy, SHORT[name], fontsize=8, ha=ha, va=va, zorder=5)
         handles = [
             Line2D([], [], color=COLOURS["usual"], lw=2, label="flow as at rest"),
             Line2D([], [], color=COLOURS["reversed"], lw=2, label="flow reversed"),
             Line2D([], [], color=COLOURS["none"], lw=1.2, ls="--", label="no flow / valve shut"),
             Line2D([], [], color="black", marker="s", mfc=COLOURS["plexus"], lw=0, label="vertebral plexus"),
         ]
-        ax.legend(handles=handles, loc="upper right", fontsize=7, frameon=True, bbox_to_anchor=(1.0, 1.0),
+        ax.legend(handles=handles, loc="upper right", fontsize=8, frameon=True, bbox_to_anchor=(1.0, 1.0),
                   borderaxespad=0.1)
 
     def update(self, sol: V.Solution) -> None:
@@ -521,7 +521,7 @@ class TracerExplorer(_ManoeuvreControls, FigureApp):
         fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.88)
         # Axes, ticks, labels and legend never change: draw them once into an image behind the live
         # axes (redrawing the tick labels on every update would double its cost).
-        fig.figimage(self._static_layer(fig), 0, 0, origin="upper", zorder=-1)
+        fig.add_artist(Backdrop(self._static_layer(fig)))
         ax = self.ax = fig.add_subplot()
         self._frame(ax)
         ax.axis("off")

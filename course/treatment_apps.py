@@ -152,7 +152,7 @@ def schedules_figure(cord_alpha_beta: float = 2) -> tuple[Figure, str]:
     ax.barh(y + 0.2, cord, height=0.38, color=PALETTE["orange"], hatch="//",
             label=f"EQD2, α/β {cord_alpha_beta:g} (late tissue / cord, if it received the full dose)")
     for yi, t in zip(y, tum):
-        ax.text(t + 1, yi - 0.2, f"{t:.1f}", va="center", fontsize=7)
+        ax.text(t + 1, yi - 0.2, f"{t:.1f}", va="center", fontsize=8)
     lo = [i for i, s in enumerate(scheds) if (s["total_gy"], s["fractions"]) ==
           (rng["low"]["total_gy"], rng["low"]["fractions"])]
     hi = [i for i, s in enumerate(scheds) if (s["total_gy"], s["fractions"]) ==
@@ -160,13 +160,13 @@ def schedules_figure(cord_alpha_beta: float = 2) -> tuple[Figure, str]:
     if lo and hi:
         ax.axhspan(min(lo + hi) - 0.5, max(lo + hi) + 0.5, color=PALETTE["yellow"], alpha=0.25, lw=0)
         ax.text(118, (min(lo + hi) + max(lo + hi)) / 2,
-                "source document:\n30–40 Gy over 2–4 weeks", ha="right", va="center", fontsize=7)
+                "source document:\n30–40 Gy over 2–4 weeks", ha="right", va="center", fontsize=8)
     ax.set_yticks(y)
     ax.set_yticklabels([s["label"] for s in scheds], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 120)
     ax.set_xlabel("EQD2 (Gy)")
-    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     ax.set_title("Common palliative and stereotactic schedules in 2-Gy equivalents", fontsize=10, loc="left")
     alt = ("Horizontal bars of EQD2 for common spine radiotherapy schedules, tumour α/β 10 then "
            f"α/β {cord_alpha_beta:g}: " + "; ".join(f"{s['label']}: {t:.1f} and {c:.1f} Gy"
@@ -233,14 +233,14 @@ class LqExplorer(FigureApp):
         self._d = np.linspace(0.5, self.D_MAX, 50)
         ax.plot(self._d, _lq_curve(10.0), color=PALETTE["blue"], lw=2, label="tumour, α/β 10")
         ax.plot([], [], color=PALETTE["orange"], lw=2, ls="--", label="cord, α/β as chosen")
-        ax.legend(fontsize=7, loc="upper left", frameon=False)
+        ax.legend(fontsize=8, loc="upper left", frameon=False)
         b = fig.add_axes((0.62, 0.15, 0.34, 0.72))
         style_axes(b)
         b.tick_params(labelsize=8)
         b.set_xlim(-0.6, 3.6)
         b.set_ylim(0, self.Y_MAX_BARS)
         b.set_xticks([0, 1, 2, 3])
-        b.set_xticklabels(["BED\nα/β 10", "EQD2\nα/β 10", "BED\ncord", "EQD2\ncord"], fontsize=7)
+        b.set_xticklabels(["BED\nα/β 10", "EQD2\nα/β 10", "BED\ncord", "EQD2\ncord"], fontsize=8)
         b.set_ylabel("Gy (bars cut at 200)", fontsize=8)
         b.grid(alpha=0.3, axis="y")
         bake_background(fig)
@@ -251,7 +251,7 @@ class LqExplorer(FigureApp):
                            color=[PALETTE["blue"], PALETTE["blue"], PALETTE["orange"], PALETTE["orange"]])
         for bar, hatch in zip(self._bars, ("", "..", "//", "xx")):
             bar.set_hatch(hatch)
-        self._bar_texts = [b.text(i, 0, "", ha="center", va="bottom", fontsize=7) for i in range(4)]
+        self._bar_texts = [b.text(i, 0, "", ha="center", va="bottom", fontsize=8) for i in range(4)]
         self._title = fig.text(0.62, 0.93, "", fontsize=9)
         self._cord_ab: float | None = None
 
@@ -319,7 +319,7 @@ class CordCheckExplorer(FigureApp):
         ns = list(limits)
         ax.bar(ns, [limits[n] for n in ns], color="#DDDDDD", edgecolor=PALETTE["grey"], label="Sahgal 2013 limit")
         for n in ns:
-            ax.text(n, limits[n] - 0.6, f"{limits[n]:g}", ha="center", va="top", fontsize=7)
+            ax.text(n, limits[n] - 0.6, f"{limits[n]:g}", ha="center", va="top", fontsize=8)
         for lim in datasets.load("treatment")["radiotherapy"]["single_fraction_cord_limits"]:
             if lim["low"] != lim["high"]:
                 ax.plot([0.62, 0.62], [lim["low"], lim["high"]], color=PALETTE["reddish_purple"], lw=4,
@@ -332,7 +332,7 @@ class CordCheckExplorer(FigureApp):
         ax.set_xlabel("fractions", fontsize=8)
         ax.set_ylabel("thecal-sac Pmax (Gy)", fontsize=8)
         ax.tick_params(labelsize=8)
-        ax.legend(fontsize=6.5, loc="upper left", frameon=False)
+        ax.legend(fontsize=8, loc="upper left", frameon=False)
         b = fig.add_axes((0.60, 0.15, 0.36, 0.72))
         style_axes(b)
         b.set_xticks(ns)
@@ -345,9 +345,10 @@ class CordCheckExplorer(FigureApp):
         bake_background(fig)
         self._over = ax.plot([], [], "X", color=PALETTE["vermillion"], ms=11)[0]
         self._ok = ax.plot([], [], "o", color=PALETTE["bluish_green"], ms=10, mec=PALETTE["black"])[0]
-        self._ptext = ax.text(0, 0, "", fontsize=7.5, ha="center", va="bottom", fontweight="bold")
+        # Above the left panel (over the bars it collided with their limit labels and the legend).
+        self._ptext = fig.text(0.08, 0.90, "", fontsize=9, fontweight="bold")
         (self._eqd2,) = b.plot(ns, [0] * 5, "o-", color=PALETTE["orange"], lw=2)
-        self._eqd2_texts = [b.text(n, 0, "", ha="center", va="bottom", fontsize=7) for n in ns]
+        self._eqd2_texts = [b.text(n, 0, "", ha="center", va="bottom", fontsize=8) for n in ns]
         self._btitle = fig.text(0.60, 0.90, "", fontsize=9)
         self._ab = None
 
@@ -356,8 +357,8 @@ class CordCheckExplorer(FigureApp):
         res = calculators.cord_pmax_check(dose_gy=dose, fractions=n)
         self._ok.set_data([n] if res.within_limit else [], [dose] if res.within_limit else [])
         self._over.set_data([] if res.within_limit else [n], [] if res.within_limit else [dose])
-        self._ptext.set_position((n, dose + 1.4))
-        self._ptext.set_text(f"{dose:g} Gy: {'within' if res.within_limit else 'over'}")
+        self._ptext.set_text(f"{dose:g} Gy in {n} fraction{'s' if n > 1 else ''}: "
+                             f"{'within' if res.within_limit else 'over'} the limit")
         if ab != self._ab:
             eq = cord_limits_eqd2(ab)
             self._eqd2.set_ydata(list(eq.values()))

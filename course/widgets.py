@@ -23,7 +23,7 @@ import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from course.plotting import CSS_DPI, canvas_frame_html, frame_html, new_figure
+from course.plotting import CSS_DPI, canvas_frame_html, frame_html, new_figure, notify_rendered
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,7 @@ class BlitFigureApp(FigureApp):
         for artist in self.dynamic:
             self._fig.draw_artist(artist)
         self.figure.value = frame_html(canvas.buffer_rgba(), rendered.alt, scale=self._fig.dpi / CSS_DPI)
+        notify_rendered(self._fig, "frame")
         self.explanation.value = rendered.html
         self.state["alt"] = rendered.alt
         self.stats.durations.append(time.perf_counter() - start)

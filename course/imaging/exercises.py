@@ -130,7 +130,7 @@ def _level_labels(ax, image: Image) -> None:  # type: ignore[no-untyped-def]
     for lv in LEVELS:
         row = (z0 - level_centre(lv)) / image.spacing[0]
         if 4 <= row <= rows - 5:  # only the levels in view
-            ax.text(-2, row, lv, ha="right", va="center", fontsize=7)
+            ax.text(-2, row, lv, ha="right", va="center", fontsize=8)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -177,13 +177,15 @@ class CTWindowApp(FigureApp):
         for t in self._markers:
             v = table[t]["hu"]
             static.append(ax.axvline(v, color=PALETTE["sky_blue"], lw=0.8))
-            static.append(ax.text(v + 25, 0.97, self._short[t], rotation=90, fontsize=6, ha="left", va="top",
+            left = t == "fat"  # fat sits 100 HU below water: its label goes on the other side of its line
+            static.append(ax.text(v - 25 if left else v + 25, 0.97, self._short[t], rotation=90, fontsize=8,
+                                  ha="right" if left else "left", va="top",
                                   color=PALETTE["blue"], bbox=dict(facecolor="white", edgecolor="none", pad=0.5)))
         ax.set_xlim(hu[0], hu[-1])
         ax.set_ylim(0, 1)
         ax.set_xlabel("Hounsfield units", fontsize=8)
         ax.set_ylabel("grey level (strip: the greys shown)", fontsize=8)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=8)
         static += [ax.patch, ax.xaxis, ax.yaxis, *ax.spines.values()]
         bake_background(fig, hide=static, exclude=[self._ramp, self._curve, self._art, self._ttl])
 

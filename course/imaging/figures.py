@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any, Iterable
 
 from IPython.display import Markdown, display
@@ -119,14 +120,13 @@ def escc_atlas(level: str = "T9") -> tuple[Figure, str]:
     """One zoomed axial T2 image per Bilsky grade at ``level``, labelled with the calculator's definition
     (below the conus the definitions are read for the nerve roots, see :data:`ESCC_BELOW_CONUS`)."""
     roots = neural_content(level) == "cauda_equina"
-    fig = new_figure(6.4, 4.6)
+    fig = new_figure(7.6, 6.4)
     for i, g in enumerate(ESCC_GRADES):
         img = Phantom(Findings(kind="lytic", level=level, extent=0.7, escc=g)).escc_view()
         ax = _panel(fig, 2, 3, i + 1, img, "")
         definition = _ROOT_DEFINITIONS.get(g, "") if roots else ""
         definition = definition or calculators.escc(grade=g).definition
-        short = definition if len(definition) < 44 else definition[:41] + "…"
-        ax.set_title(f"Grade {g}\n{short}", fontsize=7)
+        ax.set_title(f"Grade {g}\n" + textwrap.fill(definition, 30), fontsize=8)
     if roots:
         alt = (f"Six axial T2 images of the lumbar canal at {level}, below the end of the cord, one per Bilsky grade "
                "applied to the thecal sac and cauda equina. Grade 0: no epidural tumour; small dark nerve roots float in "
