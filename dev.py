@@ -102,6 +102,7 @@ def lab_command(port: int, token: str, instructor: bool = False) -> tuple[list[s
     root = ROOT if instructor else NOTEBOOKS
     start = f"notebooks/{START}" if instructor else START
     args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={root}", f"--ServerApp.default_url=/lab/tree/{start}",
+            f"--LabApp.default_url=/lab/tree/{start}",  # `jupyter lab` otherwise sends / to /lab
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={token}", "--ServerApp.open_browser=True"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:

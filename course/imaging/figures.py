@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from course import calculators
 from course.imaging.dicom_io import Series
-from course.imaging.exercises import display_pixels
+from course.imaging.exercises import annotate, display_pixels
 from course.imaging.phantom import (
     ESCC_BELOW_CONUS,
     ESCC_GRADES,
@@ -39,16 +39,17 @@ INFECTION = Findings(kind="infection")
 METASTASIS = Findings(kind="lytic", extent=0.9, escc="1b")
 
 
-def _panel(fig: Figure, n_rows: int, n_cols: int, i: int, image: Any, title: str) -> Any:
+def _panel(fig: Figure, n_rows: int, n_cols: int, i: int, image: Any, title: str,
+           rows: tuple[int, int] | None = None) -> Any:
+    """One image panel: greys, optional zoom on ``rows``, title, orientation letters and a scale bar."""
     ax = fig.add_subplot(n_rows, n_cols, i)
     ax.imshow(display_pixels(image), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    if rows is not None:
+        ax.set_ylim(rows[1], rows[0])
     ax.set_title(title, fontsize=8)
     ax.set_axis_off()
+    annotate(ax, image)
     return ax
-
-
-def _zoom_sagittal(ax: Any, rows: tuple[int, int] = (30, 115)) -> None:
-    ax.set_ylim(rows[1], rows[0])
 
 
 def collapse_figure() -> tuple[Figure, str]:
@@ -57,8 +58,7 @@ def collapse_figure() -> tuple[Figure, str]:
     for r, (f, name) in enumerate(((MALIGNANT, "Malignant"), (OSTEOPOROTIC, "Osteoporotic"))):
         ph = Phantom(f)
         for c, seq in enumerate(("T1", "STIR")):
-            ax = _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: sagittal {seq}")
-            _zoom_sagittal(ax)
+            _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: sagittal {seq}", rows=(30, 115))
         _panel(fig, 2, 3, 3 * r + 3, ph.axial("T1"), f"{name}: axial T1 through T9")
     alt = ("Two rows of images of a collapsed T9 vertebra in the synthetic spine. Top row, malignant collapse: the "
            "whole body is dark on T1 and bright on STIR, its posterior border bulges convexly into the canal, an "
@@ -75,8 +75,7 @@ def disc_figure() -> tuple[Figure, str]:
     for r, (f, name) in enumerate(((METASTASIS, "Metastasis"), (INFECTION, "Infection"))):
         ph = Phantom(f)
         for c, seq in enumerate(("T1", "STIR", "T1+Gd FS")):
-            ax = _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: {seq}")
-            _zoom_sagittal(ax, (40, 125))
+            _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: {seq}", rows=(40, 125))
     alt = ("Two rows of sagittal images. Top row, a metastasis in T9: the vertebral body is abnormal (dark on T1, bright "
            "on STIR and after contrast with fat saturation) but the discs above and below keep their normal signal and "
            "height. Bottom row, spondylodiscitis at T9–T10: the disc itself is abnormal — dark on T1, bright on STIR, "
@@ -227,7 +226,8 @@ def show_markdown(text: str) -> None:
 # ----------------------------------------------------------------------------------------------
 MODULE_KEYS = ("source_document", "statpearls_spinal_mets", "nice_ng234", "shah2011_imaging", "jung2003_collapse",
                "bilsky2010_escc", "radiopaedia_escc", "radiopaedia_hu", "radiopaedia_ct_windowing", "dicom_ps33",
-               "conus_level_sources", "nice_qs56", "nice_cg75")
+               "conus_level_sources", "nice_qs56", "nice_cg75", "panjabi1991_cervical", "panjabi1991_thoracic",
+               "panjabi1992_lumbar", "bernstein2004_pulse_sequences", "barrett2004_ct_artefacts")
 
 
 def module_reference_keys() -> list[str]:

@@ -92,10 +92,54 @@ def data() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
+def _sequence(key: str) -> dict[str, Any]:
+    return next(item for item in data()["sequences"]["items"] if item["id"] == key)
+
+
+def mr_signal(tissue: str, sequence: str) -> float:
+    """Unscaled MR signal of ``tissue`` on ``sequence`` (a key of :data:`SEQUENCES`' values: ``t1``, ``stir`` …).
+
+    Spin echo: ``PD (1 − e^(−TR/T1)) e^(−TE/T2)``; inversion recovery (magnitude):
+    ``PD |1 − 2 e^(−TI/T1) + e^(−TR/T1)| e^(−TE/T2)`` (Bernstein et al., 2004). A tissue is water plus its fat
+    fraction; gadolinium adds ``gd_dr1`` (1/s) to 1/T1 of the water; fat saturation removes most fat signal.
+    The parameters (``mr`` in ``imaging_modalities.yaml``) are illustrative.
+    """
+    mr = data()["mr"]
+    if tissue not in mr["parameters"]:
+        raise ValueError(f"tissue: {tissue!r}; accepted: {sorted(mr['parameters'])}")
+    seq = _sequence(sequence)
+    tr, te, ti = float(seq["tr_ms"]), float(seq["te_ms"]), seq.get("ti_ms")
+
+    def one(pd: float, t1: float, t2: float) -> float:
+        if ti is not None:
+            return pd * abs(1 - 2 * np.exp(-float(ti) / t1) + np.exp(-tr / t1)) * np.exp(-te / t2)
+        return pd * (1 - np.exp(-tr / t1)) * np.exp(-te / t2)
+
+    p = mr["parameters"][tissue]
+    ff = float(p["fat_fraction"])
+    t1 = float(p["t1_ms"])
+    if seq["contrast"]:
+        t1 = 1.0 / (1.0 / t1 + float(p["gd_dr1"]) / 1000.0)
+    fat = mr["fat"]
+    fat_signal = one(fat["pd"], fat["t1_ms"], fat["t2_ms"])
+    if seq["fat_suppressed"] and ti is None:  # spectral fat saturation (STIR nulls fat by its inversion time)
+        fat_signal *= 1.0 - float(mr["fat_saturation"])
+    water = one(float(p["pd"]), t1, float(p["t2_ms"])) if ff < 1 else 0.0
+    return float((1 - ff) * water + ff * fat_signal)
+
+
 @lru_cache(maxsize=1)
 def tissue_table() -> dict[str, dict[str, Any]]:
-    """Tissue name → properties (``hu``, ``t1`` … ``t1_gd_fs``, ``label``)."""
-    return dict(data()["tissues"]["values"])
+    """Tissue name → properties: ``hu`` and ``label`` from the data file, and the MR signal (0–1) of each
+    sequence (``t1`` … ``t1_gd_fs``), computed by :func:`mr_signal` and scaled to the sequence's reference."""
+    table = {name: dict(props) for name, props in data()["tissues"]["values"].items()}
+    for item in data()["sequences"]["items"]:
+        key = item["id"]
+        ref, value = item["reference"]
+        scale = float(value) / mr_signal(ref, key)
+        for name in table:
+            table[name][key] = round(min(1.0, mr_signal(name, key) * scale), 3)
+    return table
 
 
 TISSUES: tuple[str, ...] = tuple(tissue_table())
@@ -105,31 +149,22 @@ T = {name: i for i, name in enumerate(TISSUES)}  # tissue name → label id
 # ----------------------------------------------------------------------------------------------
 # Region-dependent geometry (illustrative, anatomically sensible proportions)
 # ----------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def dimensions() -> dict[str, Any]:
+    """The parsed ``spine_dimensions.yaml`` (sourced, rounded dimensions of every level, in mm)."""
+    text = (resources.files("course") / "data" / "spine_dimensions.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
 # Body: height h, height of the disc below it, lateral (a) and antero-posterior (b) semi-axes of the footprint.
 _BODIES: dict[str, tuple[float, float, float, float]] = {
-    "C3": (14.0, 5.0, 8.5, 8.0), "C4": (14.0, 5.0, 9.0, 8.0), "C5": (14.0, 5.5, 9.5, 8.5),
-    "C6": (14.5, 5.5, 10.0, 8.5), "C7": (15.0, 5.5, 11.0, 9.0),
-    "T1": (16.0, 4.5, 12.5, 10.0), "T2": (17.0, 4.5, 13.5, 11.0), "T3": (18.0, 5.0, 14.5, 12.0),
-    "T4": (19.0, 5.0, 15.5, 13.0), "T5": (20.0, 5.5, 16.5, 14.0), "T6": (21.0, 6.0, 18.0, 15.0),
-    "T7": (22.0, 6.0, 20.0, 16.0), "T8": (22.0, 6.0, 20.0, 16.0), "T9": (22.0, 6.0, 20.0, 16.0),
-    "T10": (22.0, 6.0, 20.0, 16.0), "T11": (22.0, 6.0, 20.0, 16.0), "T12": (24.0, 7.0, 21.5, 16.5),
-    "L1": (25.0, 8.0, 22.5, 17.0), "L2": (26.0, 9.0, 23.5, 17.5), "L3": (27.0, 10.0, 24.0, 18.0),
-    "L4": (27.0, 10.0, 24.5, 18.0), "L5": (26.0, 9.0, 25.0, 17.5),
-}
+    lv: tuple(float(v) for v in vals) for lv, vals in dimensions()["bodies"].items()}  # type: ignore[misc]
 # Canal (front fixed at y = −1.5, the posterior wall of the body), thecal sac and neural envelope (the cord;
 # below the conus the space the cauda-equina roots occupy). ``tri`` > 0 makes the canal and sac triangular
-# (wide in front, narrow behind).
+# (wide in front, narrow behind): cervical wide and triangular with a broad flattened cord; thoracic small
+# and round; lumbar triangular, the roots in the dorsal part of the sac.
 _CANAL_ANCHORS: dict[str, dict[str, float]] = {
-    # cervical: wide, triangular canal; a broad, flattened cord with little CSF around it
-    "cervical": dict(canal_a=12.5, canal_b=7.5, tri=0.35, sac_front=1.0, sac_back=12.0, sac_a=10.5,
-                     env_cy=6.55, env_a=6.5, env_b=3.6),
-    # thoracic: small, round canal (the values of the original phantom)
-    "thoracic": dict(canal_a=10.0, canal_b=9.0, tri=0.0, sac_front=2.0, sac_back=15.0, sac_a=8.0,
-                     env_cy=8.5, env_a=4.5, env_b=3.5),
-    # lumbar: triangular canal; the roots lie in the dorsal part of the sac
-    "lumbar": dict(canal_a=11.5, canal_b=8.5, tri=0.35, sac_front=2.0, sac_back=14.0, sac_a=9.5,
-                   env_cy=9.3, env_a=6.5, env_b=3.3),
-}
+    r: {k: float(v) for k, v in vals.items()} for r, vals in dimensions()["canal"].items()}
 # Mixture of the regional anchors at the transitions (cervicothoracic T1, thoracolumbar L1).
 _BLEND: dict[str, dict[str, float]] = {"T1": {"cervical": 0.4, "thoracic": 0.6},
                                        "L1": {"thoracic": 0.5, "lumbar": 0.5}}
@@ -514,11 +549,16 @@ def _paint_soft_tissue(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndar
     """Muscles, vessels, viscera and air around the spine, by region (nearest level at each z)."""
     arr = _arrays()
     idx = _level_index(z)
+    region = _region_map(z)
+    # The body outline (skin): air outside; in the chest, the aerated lungs either side of the spine.
+    lab[_outline_r2(x, y, region) > 1.0] = T["air"]
+    chest = region == 1
+    if np.any(chest):
+        _paint_chest(lab, x, y, z, chest)
     lab[_inside_ellipse(np.abs(x), y, (21.0, 36.0, 13.0, 14.0))] = T["muscle"]  # erector spinae / neck extensors
-    region = arr["region"][idx]
     a, b = arr["a"][idx], arr["b"][idx]
     front = 1.0 - 2.0 * b - 2.0  # anterior surface of the body
-    for code in np.unique(region):
+    for code in (np.unique(region) if np.ndim(region) else [region]):
         r = region == code
         if code == 0:  # neck: oesophagus, trachea, carotids and jugular veins, skin
             lab[r & _inside_ellipse(x, y - front, (0.0, -5.0, 7.0, 4.0))] = T["muscle"]
@@ -541,12 +581,81 @@ def _paint_soft_tissue(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndar
     lab[y > 60.0] = T["air"]
 
 
+_REGION_CODES = ("cervical", "thoracic", "lumbar")
+
+
+def _paint_chest(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray, chest: Any) -> None:
+    """Lungs, heart, chest-wall muscles and rib cross-sections (which move round the wall as the slice moves)."""
+    o = dimensions()["outline"]["thoracic"]
+    lab[chest & _inside_ellipse(np.abs(x), y, (70.0, -42.0, 46.0, 64.0))] = T["lung"]
+    heart = chest & _inside_ellipse(x, y, (8.0, -96.0, 40.0, 32.0))
+    lab[heart] = T["muscle"]
+    lab[heart & _inside_ellipse(x, y, (8.0, -96.0, 33.0, 25.0))] = T["vessel"]
+    r2 = (x / o["a"]) ** 2 + ((y - o["cy"]) / o["b"]) ** 2
+    wall = chest & (r2 > 0.6) & (r2 <= 1.0)
+    if not np.any(wall):
+        return
+    xs, ys, zs = x[wall], y[wall], np.broadcast_to(z, np.shape(x))[wall]
+    sub = lab[wall]
+    sub[(r2[wall] > 0.66) & (r2[wall] < 0.84)] = T["muscle"]
+    rib = np.zeros(xs.shape, dtype=bool)
+    core = np.zeros(xs.shape, dtype=bool)
+    phase = zs / 9.0
+    for k in range(7):
+        t = np.deg2rad(62.0 - 22.0 * k) + 0.12 * np.sin(phase + k)
+        cx, cyr = 0.86 * o["a"] * np.cos(t), o["cy"] + 0.86 * o["b"] * np.sin(t)
+        for sgn in (1, -1):
+            du, dv = xs - sgn * cx, ys - cyr
+            rib |= (du / 5.5) ** 2 + (dv / 4.0) ** 2 <= 1.0
+            core |= (du / 4.0) ** 2 + (dv / 2.5) ** 2 <= 1.0
+    sub[rib] = T["cortex"]
+    sub[core] = T["marrow"]
+    lab[wall] = sub
+
+
+def _region_map(z: np.ndarray) -> Any:
+    """Region code (0 cervical, 1 thoracic, 2 lumbar) of the nearest level at each z — a plain int when
+    every point lies at one height (an axial slice), which keeps the large slices fast."""
+    z = np.asarray(z, float)
+    if z.size and z.min() == z.max():
+        return int(_arrays()["region"][_level_index(z.flat[0])])
+    return _arrays()["region"][_level_index(z)]
+
+
+def _outline_r2(x: np.ndarray, y: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Normalised squared radius in the body outline of each point's region (> 1 outside the skin)."""
+    shape = dimensions()["outline"]
+    if not np.ndim(region):
+        o = shape[_REGION_CODES[int(region)]]
+        return (x / o["a"]) ** 2 + ((y - o["cy"]) / o["b"]) ** 2
+    a = np.choose(region, [shape[r]["a"] for r in _REGION_CODES])
+    b = np.choose(region, [shape[r]["b"] for r in _REGION_CODES])
+    cy = np.choose(region, [shape[r]["cy"] for r in _REGION_CODES])
+    return (x / a) ** 2 + ((y - cy) / b) ** 2
+
+
 def labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
     """Tissue label (index into :data:`TISSUES`) at the points ``(x, y, z)`` (broadcast arrays, mm)."""
     x, y, z = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float), np.asarray(z, float))
     lab = np.full(x.shape, T["fat"], dtype=np.uint8)
     _paint_soft_tissue(lab, x, y, z)
+    # The spine and its surroundings lie within this box; a wide field of view labels only its points.
+    box = (np.abs(x) < SPINE_BOX[0]) & (y > SPINE_BOX[1]) & (y < SPINE_BOX[2])
+    if box.all():
+        _label_spine(lab, f, x, y, z)
+    elif box.any():
+        sub = lab[box]
+        _label_spine(sub, f, x[box], y[box], z[box])
+        lab[box] = sub
+    return lab
 
+
+#: |x| limit and y range (mm) of the region holding the spine, its canal, paraspinal muscles and lesions.
+SPINE_BOX = (66.0, -68.0, 64.0)
+
+
+def _label_spine(lab: np.ndarray, f: Findings, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> None:
+    """Paint the vertebrae, discs, canal contents and lesions over ``lab`` (in place)."""
     marrow = T["osteopenic_marrow"] if f.kind == "osteoporotic" else T["marrow"]
     zlo, zhi = float(z.min()), float(z.max())
     table = _geometry_table()
@@ -606,7 +715,6 @@ def labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
     # The dura: a thin dark line where the thecal sac meets epidural fat.
     dura = _inside_shape(x, y, *_sac_spec(p, grow=0.7))
     lab[dura & ~sac & (lab == T["epidural_fat"])] = T["dura"]
-    return lab
 
 
 def _mass_depth(f: Findings, z: np.ndarray) -> np.ndarray:
@@ -800,30 +908,141 @@ def _plane_points(origin, row_dir, col_dir, spacing, shape):  # type: ignore[no-
 
 @lru_cache(maxsize=96)
 def _plane_labels(f: Findings, origin, row_dir, col_dir, spacing, shape) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Labels of one plane (cached: switching sequence on the same slice does not recompute them)."""
-    x, y, z = _plane_points(origin, row_dir, col_dir, spacing, shape)
-    lab = labels(f, x, y, z)
+    """Labels of one plane (cached: switching sequence on the same slice does not recompute them).
+
+    The geometry is sampled every :data:`GEOMETRY_MM` at most (about the resolution of a scanner); a finer
+    pixel grid (a zoomed 512 × 512 slice) repeats each sample over a block of pixels, as a scanner's
+    zoomed reconstruction interpolates, and the point-spread function then smooths the edges."""
+    factor = [max(1, int(GEOMETRY_MM / s + 1e-9)) for s in spacing]
+    if factor == [1, 1]:
+        x, y, z = _plane_points(origin, row_dir, col_dir, spacing, shape)
+        lab = labels(f, x, y, z)
+    else:
+        fr, fc = factor
+        coarse_shape = (-(-shape[0] // fr), -(-shape[1] // fc))
+        coarse_spacing = (spacing[0] * fr, spacing[1] * fc)
+        shift = [((fc - 1) / 2) * spacing[1] * row_dir[k] + ((fr - 1) / 2) * spacing[0] * col_dir[k] for k in range(3)]
+        coarse_origin = tuple(origin[k] + shift[k] for k in range(3))
+        x, y, z = _plane_points(coarse_origin, row_dir, col_dir, coarse_spacing, coarse_shape)
+        lab = np.repeat(np.repeat(labels(f, x, y, z), fr, axis=0), fc, axis=1)[: shape[0], : shape[1]].copy()
     lab.setflags(write=False)
     return lab
+
+
+#: Finest spacing (mm) at which the geometry is sampled.
+GEOMETRY_MM = 0.5
 
 
 def _seed(*parts: Any) -> int:
     return zlib.crc32(repr(parts).encode())
 
 
-def render(lab: np.ndarray, modality: str, noise: bool = True, seed: int = 0) -> np.ndarray:
-    """Map a label array to CT numbers (HU) or MR signal for ``modality`` (one of :data:`MODALITIES`)."""
+#: Image formation on CT (illustrative magnitudes, mild on purpose): scanner blur as a Gaussian point-spread
+#: function (sigma, mm) that mixes neighbouring tissues at every edge (partial volume), quantum noise (HU),
+#: and beam-hardening "cupping" (HU lost at the centre of the body outline) (Barrett and Keat, 2004).
+CT_PSF_SIGMA_MM = 0.3
+CT_NOISE_HU = 10.0
+CT_CUPPING_HU = 15.0
+MR_PSF_SIGMA_MM = 0.3
+MR_NOISE = 0.015
+#: Coil shading: a posterior spine array coil is most sensitive near the back (relative gain per mm of depth
+#: is small, so the signal relations hold across the spine).
+MR_COIL_SHADING = 0.12
+
+# Trabecular texture: a fixed random field in patient coordinates (so axial and sagittal slices agree); its
+# near-zero level set is a connected network of thin plates, like trabecular bone.
+_TEX_RNG = np.random.default_rng(20261201)
+_TEX_DIRS = _TEX_RNG.normal(size=(8, 3))
+_TEX_DIRS /= np.linalg.norm(_TEX_DIRS, axis=1, keepdims=True)
+_TEX_PHASE = _TEX_RNG.uniform(0, 2 * np.pi, 8)
+#: tissue → (wavelength mm, plate sharpness, CT amplitude HU, MR amplitude): normal marrow fine and dense,
+#: osteoporotic marrow coarse and sparse, sclerosis faint.
+TRABECULAR = {"marrow": (3.0, 0.9, 240.0, 0.05), "osteopenic_marrow": (4.5, 0.55, 200.0, 0.04),
+              "infected_marrow": (3.0, 0.9, 120.0, 0.02), "fracture_oedema": (3.0, 0.9, 140.0, 0.02),
+              "blastic": (2.5, 0.9, 90.0, 0.0)}
+
+
+def trabecular(x: np.ndarray, y: np.ndarray, z: np.ndarray, wavelength: float = 3.0, sharpness: float = 0.9) -> np.ndarray:
+    """Trabecular pattern at points (mm): about 0 in the marrow spaces, up to 1 on the plates (mean removed)."""
+    k = 2 * np.pi / wavelength
+    acc = np.zeros(np.shape(x))
+    for d, ph in zip(_TEX_DIRS, _TEX_PHASE):
+        acc += np.cos(k * (d[0] * x + d[1] * y + d[2] * z) + ph)
+    plates = np.exp(-(acc / (sharpness * np.sqrt(2.0))) ** 2)
+    return plates - 1.0 / np.sqrt(1.0 + 4.0 / sharpness ** 2)  # E[plates] for the Gaussian field (variance 4)
+
+
+def _blur(img: np.ndarray, sigma_px: float) -> np.ndarray:
+    """Separable Gaussian blur (edges replicated), NumPy only."""
+    if sigma_px < 0.2:
+        return img
+    r = max(1, int(np.ceil(2.5 * sigma_px)))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma_px) ** 2)
+    k /= k.sum()
+    out = img
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (r, r)
+        p = np.pad(out, pad, mode="edge")
+        n = out.shape[axis]
+        acc = np.zeros_like(out)
+        for i, w in enumerate(k):
+            acc += w * (p[i:i + n] if axis == 0 else p[:, i:i + n])
+        out = acc
+    return out
+
+
+def render(lab: np.ndarray, modality: str, noise: bool = True, seed: int = 0,
+           coords: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+           spacing: tuple[float, float] | None = None) -> np.ndarray:
+    """Map a label array to CT numbers (HU) or MR signal for ``modality`` (one of :data:`MODALITIES`).
+
+    With ``coords`` (the patient coordinates of every pixel) and ``spacing`` the image is formed as a
+    scanner would: trabecular texture in the marrow, a point-spread function (partial volume at every edge),
+    beam-hardening cupping on CT or coil shading on MR, then noise. Without them, the flat tissue values
+    (plus noise) are returned.
+    """
     if modality not in MODALITIES:
         raise ValueError(f"modality: {modality!r}; accepted: {list(MODALITIES)}")
-    key = "hu" if modality == "CT" else SEQUENCES[modality]
-    lut = np.array([float(tissue_table()[t][key]) for t in TISSUES], dtype=np.float32)
+    ct = modality == "CT"
+    key = "hu" if ct else SEQUENCES[modality]
+    lut = np.array([float(tissue_table()[t][key]) for t in TISSUES], dtype=np.float64)
     out = lut[lab]
+    if coords is not None:
+        x, y, z = coords
+        x, y, z = (np.broadcast_to(c, lab.shape) for c in (x, y, z))
+        for tissue, (wl, sharp, amp_ct, amp_mr) in TRABECULAR.items():
+            m = lab == T[tissue]
+            amp = amp_ct if ct else amp_mr
+            if amp and m.any():
+                out[m] += amp * trabecular(x[m], y[m], z[m], wl, sharp)
+        if spacing is not None:
+            d = float(np.sqrt(spacing[0] * spacing[1]))
+            out = _blur(out, (CT_PSF_SIGMA_MM if ct else MR_PSF_SIGMA_MM) / d)
+        r2 = _outline_r2(x, y, _region_map(z))
+        if ct:
+            out = out - CT_CUPPING_HU * np.clip(1.0 - r2, 0.0, 1.0)
+        else:
+            depth = 60.0 - y
+            out = out * (1.0 + MR_COIL_SHADING * (np.exp(-np.clip(depth, 0, None) / 100.0) - np.exp(-0.6)))
     if noise:
-        sigma = 6.0 if modality == "CT" else 0.015
-        out = out + np.random.default_rng(seed).normal(0.0, sigma, lab.shape).astype(np.float32)
-        if modality != "CT":
-            out = np.clip(out, 0.0, 1.0)
+        sigma = CT_NOISE_HU if ct else MR_NOISE
+        out = out + np.random.default_rng(seed).normal(0.0, sigma, lab.shape)
+    if not ct:
+        out = np.clip(out, 0.0, 1.0)
+    else:
+        out = np.clip(out, -1024.0, 3071.0)
     return out.astype(np.float32)
+
+
+@lru_cache(maxsize=192)
+def _plane_pixels(f: Findings, modality: str, noise: bool, seed: int, origin, row_dir, col_dir, spacing, shape) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Rendered pixels of one plane (cached: interactives revisit the same slices)."""
+    lab = _plane_labels(f, origin, row_dir, col_dir, spacing, shape)
+    coords = _plane_points(origin, row_dir, col_dir, spacing, shape)
+    pix = render(lab, modality, noise, seed, coords=coords, spacing=spacing)
+    pix.setflags(write=False)
+    return pix
 
 
 class Phantom:
@@ -849,7 +1068,8 @@ class Phantom:
 
     def _image(self, modality, plane, origin, row_dir, col_dir, spacing, shape, position) -> Image:  # type: ignore[no-untyped-def]
         lab = _plane_labels(self.findings, tuple(map(float, origin)), row_dir, col_dir, tuple(spacing), tuple(shape))
-        pix = render(lab, modality, self.noise, _seed(self.findings, modality, plane, position, spacing))
+        pix = _plane_pixels(self.findings, modality, self.noise, _seed(self.findings, modality, plane, position, spacing),
+                            tuple(map(float, origin)), row_dir, col_dir, tuple(spacing), tuple(shape))
         return Image(pix, lab, modality, plane, tuple(map(float, origin)), row_dir, col_dir,  # type: ignore[arg-type]
                      (float(spacing[0]), float(spacing[1])), float(position), self.findings)
 
