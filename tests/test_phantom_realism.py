@@ -165,3 +165,42 @@ def test_every_app_image_is_oriented_and_scaled(cls):
         app.set(plane="sagittal")
         shown = {t.get_text() for ax in app._fig.axes for t in ax.texts if t.get_visible()}
         assert {"S", "I"} <= shown and not {"R", "L"} & shown
+
+
+# ----------------------------------------------------------------------------------------------
+# MR signal from the signal equations
+# ----------------------------------------------------------------------------------------------
+def test_mr_signal_follows_the_spin_echo_and_inversion_recovery_equations():
+    from course.imaging.phantom import mr_signal, tissue_table
+
+    p = data()["mr"]["parameters"]["csf"]
+    expected = p["pd"] * (1 - np.exp(-500 / p["t1_ms"])) * np.exp(-10 / p["t2_ms"])
+    assert mr_signal("csf", "t1") == pytest.approx(expected)
+    ir = p["pd"] * abs(1 - 2 * np.exp(-150 / p["t1_ms"]) + np.exp(-4000 / p["t1_ms"])) * np.exp(-40 / p["t2_ms"])
+    assert mr_signal("csf", "stir") == pytest.approx(ir)
+    # STIR nulls fat (its inversion time is near the fat null point, T1 ln 2); fat saturation removes it on T1+Gd FS
+    assert mr_signal("fat", "stir") < 0.1 * mr_signal("fat", "t1")
+    assert mr_signal("fat", "t1_gd_fs") < 0.1 * mr_signal("fat", "t1_gd")
+    # gadolinium shortens T1: an enhancing tumour brightens, CSF does not
+    assert mr_signal("lytic", "t1_gd") > 2 * mr_signal("lytic", "t1")
+    assert mr_signal("csf", "t1_gd") == pytest.approx(mr_signal("csf", "t1"))
+    table = tissue_table()
+    for item in data()["sequences"]["items"]:
+        ref, value = item["reference"]
+        assert table[ref][item["id"]] == pytest.approx(value, abs=1e-3)
+    with pytest.raises(ValueError, match="tissue"):
+        mr_signal("bone", "t1")
+
+
+@pytest.mark.parametrize("modality", ["T1", "T2", "STIR", "T1+Gd FS"])
+def test_rendered_mr_signal_of_each_tissue_stays_near_its_computed_value(modality):
+    from course.imaging.phantom import SEQUENCES, tissue_table
+
+    key = SEQUENCES[modality]
+    table = tissue_table()
+    images = [Phantom(Findings(kind="lytic", extent=0.8, escc="2")).sagittal(modality),
+              Phantom(Findings(kind="lytic", extent=0.8, escc="2")).axial(modality)]
+    for tissue in ("fat", "marrow", "csf", "cord", "muscle", "lytic", "epidural_tumour", "disc"):
+        rois = [img.pixels[core(img, tissue)] for img in images if img.mask(tissue).any()]
+        values = np.concatenate(rois)
+        assert abs(values.mean() - table[tissue][key]) < 0.1, (tissue, modality, values.mean(), table[tissue][key])

@@ -92,10 +92,54 @@ def data() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
+def _sequence(key: str) -> dict[str, Any]:
+    return next(item for item in data()["sequences"]["items"] if item["id"] == key)
+
+
+def mr_signal(tissue: str, sequence: str) -> float:
+    """Unscaled MR signal of ``tissue`` on ``sequence`` (a key of :data:`SEQUENCES`' values: ``t1``, ``stir`` …).
+
+    Spin echo: ``PD (1 − e^(−TR/T1)) e^(−TE/T2)``; inversion recovery (magnitude):
+    ``PD |1 − 2 e^(−TI/T1) + e^(−TR/T1)| e^(−TE/T2)`` (Bernstein et al., 2004). A tissue is water plus its fat
+    fraction; gadolinium adds ``gd_dr1`` (1/s) to 1/T1 of the water; fat saturation removes most fat signal.
+    The parameters (``mr`` in ``imaging_modalities.yaml``) are illustrative.
+    """
+    mr = data()["mr"]
+    if tissue not in mr["parameters"]:
+        raise ValueError(f"tissue: {tissue!r}; accepted: {sorted(mr['parameters'])}")
+    seq = _sequence(sequence)
+    tr, te, ti = float(seq["tr_ms"]), float(seq["te_ms"]), seq.get("ti_ms")
+
+    def one(pd: float, t1: float, t2: float) -> float:
+        if ti is not None:
+            return pd * abs(1 - 2 * np.exp(-float(ti) / t1) + np.exp(-tr / t1)) * np.exp(-te / t2)
+        return pd * (1 - np.exp(-tr / t1)) * np.exp(-te / t2)
+
+    p = mr["parameters"][tissue]
+    ff = float(p["fat_fraction"])
+    t1 = float(p["t1_ms"])
+    if seq["contrast"]:
+        t1 = 1.0 / (1.0 / t1 + float(p["gd_dr1"]) / 1000.0)
+    fat = mr["fat"]
+    fat_signal = one(fat["pd"], fat["t1_ms"], fat["t2_ms"])
+    if seq["fat_suppressed"] and ti is None:  # spectral fat saturation (STIR nulls fat by its inversion time)
+        fat_signal *= 1.0 - float(mr["fat_saturation"])
+    water = one(float(p["pd"]), t1, float(p["t2_ms"])) if ff < 1 else 0.0
+    return float((1 - ff) * water + ff * fat_signal)
+
+
 @lru_cache(maxsize=1)
 def tissue_table() -> dict[str, dict[str, Any]]:
-    """Tissue name → properties (``hu``, ``t1`` … ``t1_gd_fs``, ``label``)."""
-    return dict(data()["tissues"]["values"])
+    """Tissue name → properties: ``hu`` and ``label`` from the data file, and the MR signal (0–1) of each
+    sequence (``t1`` … ``t1_gd_fs``), computed by :func:`mr_signal` and scaled to the sequence's reference."""
+    table = {name: dict(props) for name, props in data()["tissues"]["values"].items()}
+    for item in data()["sequences"]["items"]:
+        key = item["id"]
+        ref, value = item["reference"]
+        scale = float(value) / mr_signal(ref, key)
+        for name in table:
+            table[name][key] = round(min(1.0, mr_signal(name, key) * scale), 3)
+    return table
 
 
 TISSUES: tuple[str, ...] = tuple(tissue_table())
