@@ -283,7 +283,7 @@ def _embolisation_step(p: dict[str, Any]) -> Step:
 
 
 def _rt_step(p: dict[str, Any]) -> Step:
-    a, d, c = p["answers"], p["decision"], p["case"]
+    a, d = p["answers"], p["decision"]
     if d.get("systemic_first"):
         key = "none_now"
         why = d.get("rt_why", "Systemic treatment comes first.")

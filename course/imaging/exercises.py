@@ -47,6 +47,8 @@ SCENARIOS: dict[str, Findings] = {
     "Malignant collapse with epidural mass": Findings(kind="lytic", extent=1.0, collapse=0.4, pedicle="right", escc="2"),
     "Osteoporotic collapse": Findings(kind="osteoporotic", collapse=0.4),
     "Spondylodiscitis (infection)": Findings(kind="infection"),
+    "Epidural abscess (infection)": Findings(kind="abscess", escc="2", cord_signal=True),
+    "Cord compression with cord signal change": Findings(kind="lytic", extent=0.8, escc="3", cord_signal=True),
 }
 
 #: The abnormal tissue(s) of each kind, used to describe signal in words.
@@ -57,6 +59,7 @@ LESION_TISSUES: dict[str, tuple[str, ...]] = {
     "mixed": ("lytic", "blastic"),
     "infection": ("infected_disc", "infected_marrow"),
     "osteoporotic": ("fracture_oedema", "osteopenic_marrow"),
+    "abscess": ("abscess", "abscess_rim", "infected_disc"),
 }
 
 KEY_POINTS: dict[str, str] = {
@@ -66,6 +69,9 @@ KEY_POINTS: dict[str, str] = {
                 "variable and the lesion may enhance (the phantom draws it dark on every sequence)."),
     "mixed": "Lytic and sclerotic parts side by side: bright and dark foci on STIR, dense and destroyed bone on CT.",
     "infection": "Spondylodiscitis centres on the disc: the disc is bright on T2/STIR and both endplates are eroded, with oedema on both sides — metastases spare the disc.",
+    "abscess": ("The differential of an epidural mass: an epidural abscess is a collection behind the infected disc "
+                "— bright on T2 and STIR, with an enhancing rim and a non-enhancing centre on fat-saturated T1+Gd — "
+                "whereas epidural tumour enhances solidly and grows from a diseased vertebral body."),
     "osteoporotic": "Benign collapse: a band of oedema under the endplate with normal fatty marrow elsewhere, a straight or retropulsed posterior wall, normal pedicles, no epidural mass.",
 }
 
@@ -77,7 +83,8 @@ DIAGNOSES: dict[str, str] = {
     "normal": "No lesion",
 }
 _KIND_TO_DIAGNOSIS = {"lytic": "metastasis_lytic", "blastic": "metastasis_blastic", "mixed": "metastasis_lytic",
-                      "infection": "infection", "osteoporotic": "osteoporotic", "normal": "normal"}
+                      "infection": "infection", "osteoporotic": "osteoporotic", "normal": "normal",
+                      "abscess": "infection"}
 
 CHOOSE = "— choose —"
 
@@ -151,7 +158,7 @@ def annotate(ax: Any, image: Image, fontsize: float | None = None) -> list[Any]:
 
     line, = ax.plot([right - px, right], [yb, yb], color="white", lw=2.5, solid_capstyle="butt", zorder=6,
                     path_effects=[patheffects.withStroke(linewidth=4.5, foreground="black")])
-    label = ax.text(right - px / 2, yb - 0.02 * (y_hi - y_lo), f"{length} mm", ha="center", va="bottom",
+    label = ax.text(right - px / 2, yb - 0.035 * min(x1 - x0, y_hi - y_lo), f"{length} mm", ha="center", va="bottom",
                     fontsize=size, color="white", path_effects=_stroke(), zorder=6)
     return out + [line, label]
 
@@ -186,11 +193,11 @@ def _image_axes(fig: Figure, rect: tuple[float, float, float, float], shape: tup
     return ax, art, ttl
 
 
-def _level_labels(ax, image: Image) -> None:  # type: ignore[no-untyped-def]
+def _level_labels(ax, image: Image, every: int = 1) -> None:  # type: ignore[no-untyped-def]
     """Write the level names (e.g. T7…T11) beside the bodies shown on a sagittal image (pixel coordinates)."""
     z0 = image.origin[2]
     rows = image.pixels.shape[0]
-    for lv in LEVELS:
+    for lv in LEVELS[::every]:
         row = (z0 - level_centre(lv)) / image.spacing[0]
         if 4 <= row <= rows - 5:  # only the levels in view
             ax.text(-2, row, lv, ha="right", va="center", fontsize=8)

@@ -55,7 +55,9 @@ CLASSIC_WINDOW: tuple[str, ...] = ("T7", "T8", "T9", "T10", "T11")
 #: Where the cord ends (the tip of the conus medullaris): about the L1–L2 disc. The cord tapers from the
 #: middle of T12 down to it; the cauda equina roots appear around the conus and fill the sac below.
 CONUS_TIP = "L1–L2 disc"
-KINDS: tuple[str, ...] = ("normal", "lytic", "blastic", "mixed", "infection", "osteoporotic")
+KINDS: tuple[str, ...] = ("normal", "lytic", "blastic", "mixed", "infection", "osteoporotic", "abscess")
+#: Kinds with an epidural collection or mass graded on the Bilsky scale.
+EPIDURAL: tuple[str, ...] = ("lytic", "blastic", "mixed", "abscess")
 METASTATIC: tuple[str, ...] = ("lytic", "blastic", "mixed")
 PEDICLE: tuple[str, ...] = ("none", "left", "right", "both")
 ESCC_GRADES: tuple[str, ...] = ("0", "1a", "1b", "1c", "2", "3")
@@ -92,10 +94,54 @@ def data() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
+def _sequence(key: str) -> dict[str, Any]:
+    return next(item for item in data()["sequences"]["items"] if item["id"] == key)
+
+
+def mr_signal(tissue: str, sequence: str) -> float:
+    """Unscaled MR signal of ``tissue`` on ``sequence`` (a key of :data:`SEQUENCES`' values: ``t1``, ``stir`` …).
+
+    Spin echo: ``PD (1 − e^(−TR/T1)) e^(−TE/T2)``; inversion recovery (magnitude):
+    ``PD |1 − 2 e^(−TI/T1) + e^(−TR/T1)| e^(−TE/T2)`` (Bernstein et al., 2004). A tissue is water plus its fat
+    fraction; gadolinium adds ``gd_dr1`` (1/s) to 1/T1 of the water; fat saturation removes most fat signal.
+    The parameters (``mr`` in ``imaging_modalities.yaml``) are illustrative.
+    """
+    mr = data()["mr"]
+    if tissue not in mr["parameters"]:
+        raise ValueError(f"tissue: {tissue!r}; accepted: {sorted(mr['parameters'])}")
+    seq = _sequence(sequence)
+    tr, te, ti = float(seq["tr_ms"]), float(seq["te_ms"]), seq.get("ti_ms")
+
+    def one(pd: float, t1: float, t2: float) -> float:
+        if ti is not None:
+            return pd * abs(1 - 2 * np.exp(-float(ti) / t1) + np.exp(-tr / t1)) * np.exp(-te / t2)
+        return pd * (1 - np.exp(-tr / t1)) * np.exp(-te / t2)
+
+    p = mr["parameters"][tissue]
+    ff = float(p["fat_fraction"])
+    t1 = float(p["t1_ms"])
+    if seq["contrast"]:
+        t1 = 1.0 / (1.0 / t1 + float(p["gd_dr1"]) / 1000.0)
+    fat = mr["fat"]
+    fat_signal = one(fat["pd"], fat["t1_ms"], fat["t2_ms"])
+    if seq["fat_suppressed"] and ti is None:  # spectral fat saturation (STIR nulls fat by its inversion time)
+        fat_signal *= 1.0 - float(mr["fat_saturation"])
+    water = one(float(p["pd"]), t1, float(p["t2_ms"])) if ff < 1 else 0.0
+    return float((1 - ff) * water + ff * fat_signal)
+
+
 @lru_cache(maxsize=1)
 def tissue_table() -> dict[str, dict[str, Any]]:
-    """Tissue name → properties (``hu``, ``t1`` … ``t1_gd_fs``, ``label``)."""
-    return dict(data()["tissues"]["values"])
+    """Tissue name → properties: ``hu`` and ``label`` from the data file, and the MR signal (0–1) of each
+    sequence (``t1`` … ``t1_gd_fs``), computed by :func:`mr_signal` and scaled to the sequence's reference."""
+    table = {name: dict(props) for name, props in data()["tissues"]["values"].items()}
+    for item in data()["sequences"]["items"]:
+        key = item["id"]
+        ref, value = item["reference"]
+        scale = float(value) / mr_signal(ref, key)
+        for name in table:
+            table[name][key] = round(min(1.0, mr_signal(name, key) * scale), 3)
+    return table
 
 
 TISSUES: tuple[str, ...] = tuple(tissue_table())
@@ -308,6 +354,8 @@ class Findings:
     pedicle: str = "none"
     escc: str = "0"
     seed: int = 4
+    #: T2-bright signal change in the compressed cord (oedema or myelopathy), over the compressed segment.
+    cord_signal: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -324,13 +372,22 @@ class Findings:
         if self.kind not in METASTATIC:
             if self.pedicle != "none":
                 raise ValueError(f"pedicle: only metastases involve the pedicle in this phantom (kind={self.kind!r})")
-            if self.escc != "0":
-                raise ValueError(f"escc: only metastases have an epidural mass in this phantom (kind={self.kind!r})")
-        if self.kind in ("normal", "infection") and self.collapse:
+            if self.escc != "0" and self.kind not in EPIDURAL:
+                raise ValueError(f"escc: only metastases and an epidural abscess compress the sac in this phantom "
+                                 f"(kind={self.kind!r})")
+        if self.kind == "abscess" and self.escc == "0":
+            raise ValueError("escc: an epidural abscess is a collection in the canal; accepted: 1a, 1b, 1c, 2, 3")
+        if self.cord_signal:
+            if self.escc not in ("2", "3"):
+                raise ValueError(f"cord_signal: cord signal change is drawn with cord compression (escc 2 or 3); "
+                                 f"got escc={self.escc!r}")
+            if neural_content(self.level) == "cauda_equina":
+                raise ValueError(f"cord_signal: there is no cord at {self.level} (below the conus)")
+        if self.kind in ("normal", "infection", "abscess") and self.collapse:
             raise ValueError(f"collapse: not modelled for kind={self.kind!r}; accepted: 0")
         if self.kind == "osteoporotic" and not self.collapse:
             raise ValueError("collapse: an osteoporotic fracture needs collapse > 0 (e.g. 0.35)")
-        if self.kind == "infection" and self.level == LEVELS[-1]:
+        if self.kind in ("infection", "abscess") and self.level == LEVELS[-1]:
             raise ValueError(f"level: infection involves the disc below the level (the sacrum is not modelled); "
                              f"accepted: {list(LEVELS[:-1])}")
 
@@ -343,6 +400,13 @@ class Findings:
             return f"spondylodiscitis of the {self.level}–{below} disc"
         if self.kind == "osteoporotic":
             return f"an osteoporotic compression fracture of {self.level} ({round(100 * self.collapse)}% height loss)"
+        if self.kind == "abscess":
+            below = LEVELS[LEVELS.index(self.level) + 1]
+            parts = [f"an epidural abscess behind the {self.level}–{below} disc, with spondylodiscitis "
+                     f"(ESCC {self.escc})"]
+            if self.cord_signal:
+                parts.append("T2-bright signal change in the compressed cord")
+            return ", ".join(parts)
         parts = [f"a {self.kind} metastasis in {self.level}"]
         if self.collapse:
             parts.append(f"{round(100 * self.collapse)}% collapse")
@@ -351,6 +415,8 @@ class Findings:
         if self.escc != "0":
             target = {"cord": "", "conus": " at the conus", "cauda_equina": " on the cauda equina"}
             parts.append(f"epidural extension (ESCC {self.escc}{target[neural_content(self.level)]})")
+        if self.cord_signal:
+            parts.append("T2-bright signal change in the compressed cord")
         return ", ".join(parts)
 
 
@@ -592,6 +658,11 @@ def _outline_r2(x: np.ndarray, y: np.ndarray, region: np.ndarray) -> np.ndarray:
 
 def labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
     """Tissue label (index into :data:`TISSUES`) at the points ``(x, y, z)`` (broadcast arrays, mm)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _labels(f, x, y, z)
+
+
+def _labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
     x, y, z = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float), np.asarray(z, float))
     lab = np.full(x.shape, T["fat"], dtype=np.uint8)
     _paint_soft_tissue(lab, x, y, z)
@@ -618,7 +689,7 @@ def _label_spine(lab: np.ndarray, f: Findings, x: np.ndarray, y: np.ndarray, z: 
     near = [lv for lv in LEVELS if zlo - 3 <= table[lv].zc + table[lv].h / 2 and table[lv].zc - table[lv].h / 2 <= zhi + 3]
     arches = [lv for lv in LEVELS if _arch_z_range(table[lv])[0] <= zhi and _arch_z_range(table[lv])[1] >= zlo]
     needed = list(near)
-    extra = [f.level] + ([LEVELS[LEVELS.index(f.level) + 1]] if f.kind == "infection" else [])
+    extra = [f.level] + ([LEVELS[LEVELS.index(f.level) + 1]] if f.kind in ("infection", "abscess") else [])
     needed += [lv for lv in extra if lv not in needed]
     geoms = {lv: _body_geometry(f, lv, x, y, z) for lv in needed}
     # Posterior elements, then canal contents (the arch ring leaves the canal free).
@@ -661,26 +732,47 @@ def _label_spine(lab: np.ndarray, f: Findings, x: np.ndarray, y: np.ndarray, z: 
         _paint_metastasis(lab, f, x, y, z, g, body_sdf[f.level], canal, sac, p)
     elif f.kind == "infection":
         _paint_infection(lab, f, x, y, z, geoms, body_sdf)
+    elif f.kind == "abscess":
+        _paint_infection(lab, f, x, y, z, geoms, body_sdf)
+        _paint_epidural(lab, f, x, y, z, canal, sac, p, T["abscess"])
     elif f.kind == "osteoporotic":
         _paint_osteoporotic(lab, f, x, y, z, g, body_sdf[f.level])
     # The cord and the cauda equina last (possibly displaced and flattened by the epidural mass).
     env = _neural_shape(f, z, p)
     neural = _paint_neural(lab, x, y, z, env)
+    filler = T["abscess"] if f.kind == "abscess" else T["epidural_tumour"]
     if f.escc == "3":  # no CSF left around the compressed cord or roots
-        lab[sac & ~neural & env["full"] & (lab == T["csf"])] = T["epidural_tumour"]
+        lab[sac & ~neural & env["full"] & (lab == T["csf"])] = filler
+    if f.cord_signal:  # oedema / myelopathy over the compressed segment
+        zc, half = _mass_span(f)
+        lab[(lab == T["cord"]) & (np.abs(z - zc) < 0.8 * half)] = T["cord_oedema"]
     # The dura: a thin dark line where the thecal sac meets epidural fat.
     dura = _inside_shape(x, y, *_sac_spec(p, grow=0.7))
     lab[dura & ~sac & (lab == T["epidural_fat"])] = T["dura"]
 
 
+def _mass_span(f: Findings) -> tuple[float, float]:
+    """Centre z and half-length (mm) of the epidural mass: at the body for a metastasis; behind the disc below
+    ``level`` and longer (collections spread up and down the epidural space) for an abscess."""
+    g = geometry(f.level)
+    if f.kind == "abscess":
+        return abscess_centre(f.level), g.h + 4.0
+    return g.zc - f.collapse * g.h * 0.45, g.h / 2 + 4
+
+
+def abscess_centre(level: str) -> float:
+    """z (mm) of the middle of the disc below ``level``, where an epidural abscess is centred."""
+    g = geometry(level)
+    return g.zc - g.h / 2 - g.disc / 2
+
+
 def _mass_depth(f: Findings, z: np.ndarray) -> np.ndarray:
     """Depth (y, mm) reached by the epidural mass at each z; NaN where there is none."""
-    g = geometry(f.level)
-    zc = g.zc - f.collapse * g.h * 0.45
+    zc, half = _mass_span(f)
     d = escc_depth(f.escc, f.level, zc)
     if d is None:
         return np.full(z.shape, np.nan)
-    taper = 1 - ((z - zc) / (g.h / 2 + 4)) ** 2
+    taper = 1 - ((z - zc) / half) ** 2
     depth = np.where(taper > 0, d * np.sqrt(np.clip(taper, 0, None)), np.nan)
     return np.where(depth > 0.3, depth, np.nan)
 
@@ -753,6 +845,11 @@ def _paint_metastasis(lab, f, x, y, z, g, sdf, canal, sac, p) -> None:  # type: 
             c = rng.uniform(-0.55, 0.55, 3) * np.array([24 * s * sx, 20 * s * sy, 15 * s * sz]) + np.array([0.0, yc, 0.0])
             nodule = np.sqrt((x - c[0]) ** 2 + (y - c[1]) ** 2 + (z - zmid - c[2]) ** 2) <= 3.5 * min(sx, sy, sz, 1.0) ** 0.5
             lab[nodule & region] = T["blastic"]
+    _paint_epidural(lab, f, x, y, z, canal, sac, p, T["epidural_tumour"])
+
+
+def _paint_epidural(lab, f, x, y, z, canal, sac, p, tissue: int) -> None:  # type: ignore[no-untyped-def]
+    """The epidural mass (tumour) or collection (abscess, with an enhancing rim 1.3 mm thick)."""
     depth = _mass_depth(f, z)
     if np.isfinite(depth).any():
         has = np.isfinite(depth)
@@ -763,7 +860,10 @@ def _paint_metastasis(lab, f, x, y, z, g, sdf, canal, sac, p) -> None:  # type: 
             allowed |= lab == T["csf"]
         else:
             mass &= ~sac
-        lab[mass & allowed] = T["epidural_tumour"]
+        lab[mass & allowed] = tissue
+        if tissue == T["abscess"]:
+            inner = _inside_ellipse_var(x, y, -1.5, -1.0, 0.85 * p["canal_a"] - 1.3, np.maximum(d - 0.3, 0.0)) & (y > -0.2)
+            lab[mass & allowed & ~inner] = T["abscess_rim"]
 
 
 def _inside_ellipse_var(x, y, cx, cy, a, b):  # type: ignore[no-untyped-def]
@@ -1040,6 +1140,8 @@ class Phantom:
             z = level_centre(lv)
             if lv == self.findings.level and self.findings.collapse:
                 z -= self.findings.collapse * geometry(lv).h * 0.45
+            if lv == self.findings.level and self.findings.kind == "abscess":
+                z = abscess_centre(lv)
         fov = fov or self.FOV
         d = fov / size
         origin = (centre[0] - fov / 2 + d / 2, centre[1] - fov / 2 + d / 2, float(z))
@@ -1063,6 +1165,15 @@ class Phantom:
         origin = (float(x), -2.0 - self.FOV / 2 + d / 2, cz + (height - 1) * d / 2)
         return self._image(modality, "sagittal", origin, (0.0, 1.0, 0.0), (0.0, 0.0, -1.0), (d, d),
                            (height, size), float(x))
+
+    def whole_spine(self, modality: str = "T1", size: int = 128) -> Image:
+        """The midline sagittal screening view of the whole modelled spine, C3 to L5 (NICE asks for sagittal
+        whole-spine MRI: a second deposit elsewhere changes management), 1 mm pixels by default."""
+        top = level_centre(LEVELS[0]) + geometry(LEVELS[0]).h / 2 + 8.0
+        bottom = level_centre(LEVELS[-1]) - geometry(LEVELS[-1]).h / 2 - 12.0
+        d = self.FOV / size
+        height = int(round((top - bottom) / d))
+        return self.sagittal(modality, size=size, height=height, centre_z=(top + bottom) / 2)
 
     def axial_series(self, modality: str = "CT", spacing: float = 4.0, z_range: tuple[float, float] | None = None,
                      size: int = 128) -> list[Image]:
@@ -1129,8 +1240,8 @@ def escc_findings(image: Image) -> dict[str, bool]:
         raise ValueError(f"image.plane: {image.plane!r}; ESCC is graded on an axial image")
     x, y, z = image.coordinates()
     p = _profile(z)
-    tumour = image.labels == T["epidural_tumour"]
-    neural = (image.labels == T["cord"]) | (image.labels == T["nerve_root"])
+    tumour = np.isin(image.labels, [T["epidural_tumour"], T["abscess"], T["abscess_rim"]])
+    neural = np.isin(image.labels, [T["cord"], T["nerve_root"], T["cord_oedema"]])
     csf = image.labels == T["csf"]
     normal_sac = _inside_shape(x, y, *_sac_spec(p))
     neighbours = np.zeros_like(neural)
