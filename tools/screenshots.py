@@ -44,7 +44,10 @@ def _shot_module(page, base: str, token: str, name: str, source: str) -> dict:
     page.screenshot(path=str(SHOTS / f"{stem}_first_screen.png"))
     B.run_all(page)
     page.wait_for_timeout(1000)
+    page.locator(".jp-OutputArea-output .jupyter-widgets").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
     audit = B.tally(B.axe_audit(page, source))
+    audit["widgets"] = page.locator(".jp-OutputArea-output .jupyter-widgets").count()
     app = page.locator(INTERACTIVE).first
     if app.count():
         app.scroll_into_view_if_needed()
@@ -152,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for name in names:
                 modules[name] = _shot_module(page, base, token, name, source)
-                print(f"{name}: {len(modules[name]['course_serious'])} serious in course content", flush=True)
+                print(f"{name}: {len(modules[name]['course_serious'])} serious in course content, "
+                      f"{modules[name]['widgets']} widget views, interactive: {modules[name].get('interactive')}",
+                      flush=True)
             if args.site:
                 site = _audit_site(browser, args.site, source)
         finally:
