@@ -133,6 +133,7 @@ def _modules() -> list[str]:
     return sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 
+@pytest.mark.timeout(1800)
 def test_accessibility_of_every_module(tmp_path, request):
     _require_browser()
     source, reason = B.axe_source()
