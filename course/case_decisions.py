@@ -153,9 +153,9 @@ def _imaging_step(p: dict[str, Any]) -> Step:
         id="imaging", stage="Imaging", prompt="Which imaging do you arrange, and how fast?",
         choices=_options([
             ("mri_24h", "MRI of the whole spine within 24 hours", deficit,
-             why if deficit else "Faster than needed here. " + routine),
+             "Yes. " + why if deficit else "Faster than needed here. " + routine),
             ("mri_week", "MRI of the whole spine within one week", not deficit,
-             why if not deficit else "Too slow for this patient. " + urgent),
+             "Yes. " + why if not deficit else "Too slow for this patient. " + urgent),
             ("mri_level", "MRI of the painful level only", False,
              "Metastases are often at several levels; the whole spine is imaged. " + why),
             ("xray", "Plain radiographs of the spine first", False,
@@ -283,7 +283,7 @@ def _embolisation_step(p: dict[str, Any]) -> Step:
 
 
 def _rt_step(p: dict[str, Any]) -> Step:
-    a, d, c = p["answers"], p["decision"], p["case"]
+    a, d = p["answers"], p["decision"]
     if d.get("systemic_first"):
         key = "none_now"
         why = d.get("rt_why", "Systemic treatment comes first.")
@@ -294,7 +294,8 @@ def _rt_step(p: dict[str, Any]) -> Step:
         sched = _data()["schedules"][sk]
         why = (f"{sched['label']}: {sched['when']}. The schedule follows the plan "
                f"({'after surgery' if p['operated'] else 'without surgery'}) and the expected survival "
-               f"({p['group']}).") + (f" {d['rt_why']}" if d.get("rt_why") else "")
+               f"({p['group']}).") + (f" {d['rt_why']}" if d.get("rt_why") and (p["operated"] or not p["surgical_case"])
+                                       else "")
     also = {"20x5", "30x10"} if key == "20x5" and p["group"] == "favourable" else {key}
     return Step(
         id="radiotherapy", stage="Radiotherapy", prompt="Which radiotherapy schedule fits the plan and the prognosis?",
@@ -353,7 +354,7 @@ def _dose_step(p: dict[str, Any], rt_key: str) -> Step | None:
     bed = calculators.bed_eqd2(total_dose_gy=sched[0], fractions=sched[1], alpha_beta_gy=[10])
     return Step(
         id="dose", stage="Dose check", unit="Gy", tolerance=0.05, answer=round(bed.by_alpha_beta[10].BED, 2),
-        prompt=(f"The team prescribes {RT_CHOICES[rt_key].split(':')[0].lower()}. What is its biologically effective "
+        prompt=(f"The team prescribes {RT_CHOICES[rt_key].split(':')[0].replace('Stereotactic', 'stereotactic')}. What is its biologically effective "
                 "dose for the tumour (α/β = 10 Gy), in Gy?"),
         explanation=(f"{bed.explanation}. BED10 = D(1 + d/10). Above about 8–10 Gy per fraction the LQ model is only "
                      "approximate (Brenner, 2008)."))

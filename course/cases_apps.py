@@ -20,12 +20,12 @@ from matplotlib.patches import FancyBboxPatch
 
 from course import calculators, datasets, presentation
 from course import case_decisions as D
-from course.cases import (_DECISION_NEEDS, NOMS_DECISION_LABELS, STAGES, _label, _phantom, case_ids, get_case,
+from course.cases import (_DECISION_NEEDS, NOMS_DECISION_LABELS, _label, _phantom, case_ids, get_case,
                           solve)
 from course.complications import FOCUS_IDS, rehab_items
 from course.imaging.phantom import ESCC_BELOW_CONUS, neural_content
 from course.plotting import PALETTE, figure_html, new_figure
-from course.quiz import Case, Feedback, Numeric, Option, Question, SelfCheck, SingleChoice, render_text
+from course.quiz import Case, Numeric, Option, Question, SingleChoice, render_text
 from course.widgets import BlitFigureApp, Rendered
 
 def _sins_findings(c: dict[str, Any]) -> str:

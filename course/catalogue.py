@@ -14,7 +14,7 @@ class Module:
     stem: str
     title: str
     summary: str
-    minutes: int  # the core path's time by the time model (core_minutes), rounded up to 5; tests check it
+    minutes: int  # the core path's time by the time model plus ~3 min headroom, rounded up to 5 (tests/test_time_model.py)
 
     @property
     def number(self) -> str:
@@ -23,17 +23,17 @@ class Module:
 
 
 MODULES: tuple[Module, ...] = (
-    Module("00_start_here", "Start here", "How the course works, the educational-use notice, an environment check and a first self-check.", 10),
-    Module("01_anatomy_and_epidemiology", "Spinal anatomy and epidemiology", "The column, the vertebra, cord, conus and cauda equina, blood supply; where metastases land and how often, with the sources' disagreements.", 40),
-    Module("02_spread_to_the_spine", "Spread to the spine", "Arterial, venous (Batson plexus), direct and lymphatic spread; a venous network model with flow reversal on coughing or straining; RANK/RANKL.", 50),
-    Module("03_clinical_presentation", "Clinical presentation and neurological localisation", "Pain patterns, neurological and autonomic symptoms, red flags, dermatomes/myotomes/reflexes, localisation and triage.", 45),
+    Module("00_start_here", "Start here", "How the course works, the educational-use notice, an environment check and a first self-check.", 15),
+    Module("01_anatomy_and_epidemiology", "Spinal anatomy and epidemiology", "The column, the vertebra, cord, conus and cauda equina, blood supply; where metastases land and how often, with the sources' disagreements.", 45),
+    Module("02_spread_to_the_spine", "Spread to the spine", "Arterial, venous (Batson plexus), direct and lymphatic spread; a venous network model with flow reversal on coughing or straining; RANK/RANKL.", 55),
+    Module("03_clinical_presentation", "Clinical presentation and neurological localisation", "Pain patterns, neurological and autonomic symptoms, red flags, dermatomes/myotomes/reflexes, localisation and triage.", 50),
     Module("03a_mscc_emergency", "The MSCC emergency, hour by hour", "Who is on the pathway, the calls and clocks, whole-spine MRI, spinal precautions, bladder and supportive care, dexamethasone and its caveats, MSCC as the first sign of cancer; a \"time is spine\" teaching model.", 45),
     Module("03b_neurological_examination", "The neurological examination and ISNCSCI", "MRC power grades, key sensory points (S3, S4-5), reflexes, tone and clonus, the rectal examination, the ISNCSCI classification and AIS grade with an interactive worksheet, and the autonomic emergencies.", 40),
     Module("04_imaging_and_diagnosis", "Imaging and diagnosis", "MRI, CT, X-ray, PET, bone scan and myelography on a synthetic spine with real DICOM; windowing; ESCC grading; blood tests and biopsy.", 60),
-    Module("05_classification_and_scoring", "Classification and scoring", "Compartments; SINS, ESCC, NOMS, revised Tokuhashi, Tomita, Frankel/ASIA and KPS/ECOG with interactive calculators.", 55),
+    Module("05_classification_and_scoring", "Classification and scoring", "Compartments; SINS, ESCC, NOMS, revised Tokuhashi, Tomita, Frankel/ASIA and KPS/ECOG with interactive calculators.", 60),
     Module("05a_prognosis", "Prognosis and the conversation about it", "NESMS, new Katagiri, Rades and SORG beside the legacy scores; judging a score by discrimination, calibration and decision curves on a synthetic cohort; a goals-of-care and breaking-news exercise.", 45),
-    Module("06_treatment", "Treatment", "Steroids, pain, bone-targeted and systemic therapy, radiotherapy with BED/EQD2 and cord limits, surgery, and the NOMS decision.", 65),
-    Module("07_complications_and_rehabilitation", "Complications, rehabilitation and living with spinal metastases", "Disease- and treatment-related complications, hypercalcaemia, rehabilitation, supportive care, prevention and living with the disease.", 60),
+    Module("06_treatment", "Treatment", "Steroids, pain, bone-targeted and systemic therapy, radiotherapy with BED/EQD2 and cord limits, surgery, and the NOMS decision.", 70),
+    Module("07_complications_and_rehabilitation", "Complications, rehabilitation and living with spinal metastases", "Disease- and treatment-related complications, hypercalcaemia, rehabilitation, supportive care, prevention and living with the disease.", 65),
     Module("08_capstone_cases", "Capstone: the multidisciplinary decision", "Synthetic patients decided step by step — imaging, dexamethasone, stability, prognosis, surgery or not, embolisation, radiotherapy schedule, supportive care, rehabilitation — with branching consequences and scores that must be overridden.", 55),
 )
 

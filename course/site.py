@@ -8,8 +8,11 @@ The site is for reading without a kernel. Each notebook is executed once (nbclie
 ``--jobs`` processes), then exported with nbconvert's ``lab`` template. Interactives become **static
 snapshots**: the widget state saved during execution is rendered to plain HTML (the figure as an
 ``<img alt=…>``, the controls as disabled inputs showing their values) with a note that moving them
-needs a kernel (Binder or a local install). No JavaScript widget manager is loaded, so the pages
-work offline; only MathJax (for formulas) comes from a CDN when the reader is online.
+needs a kernel (Binder or a local install). No JavaScript widget manager is loaded, and nothing comes
+from a CDN: MathJax (for formulas) is copied into the site from its npm package at build time
+(installed once into a cache folder, :func:`npm_package`; never committed). Without node/npm the site is
+built without MathJax (formulas stay as TeX source) and still makes no outside request. Self-check
+answers and explanations can be revealed on the pages ("Show the answer"): self-checks are formative.
 
 The Binder link has one source of truth: ``[project.urls] Repository`` in ``pyproject.toml``.
 :func:`binder_link` derives the link (opening JupyterLab on the start page) from it; the README's
@@ -281,6 +284,7 @@ CSS = """
 
 _PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- if resources.course_mathjax -%}{{ super() }}{%- endif -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {% block extra_css %}<style type="text/css">{{ resources.course_css }}</style>{% endblock extra_css %}
 {%- block body_header -%}
@@ -303,16 +307,76 @@ def _notice() -> str:
     return f'<div class="course-notice" role="note"><b>{html.escape(NOTICE.split(".")[0])}.</b>{html.escape(NOTICE[len(NOTICE.split(".")[0]) + 1:])}</div>'
 
 
-def export_page(nb: nbformat.NotebookNode, stem: str, header: str, resources_path: Path) -> str:
-    """Export an executed notebook (widgets already made static) to a standalone HTML page."""
+#: The npm package the site's formulas are typeset with (MathJax 2: nbconvert's template configures it).
+MATHJAX = ("mathjax", "2.7.9")
+#: The parts of MathJax the pages use (TeX input, CommonHTML output, its web fonts).
+_MATHJAX_PARTS = ("MathJax.js", "config/TeX-AMS_CHTML-full.js", "extensions", "jax/input/TeX", "jax/element",
+                  "jax/output/CommonHTML", "fonts/HTML-CSS/TeX/woff", "localization/en", "LICENSE")
+NPM_CACHE_ENV = "SPINE_NPM_CACHE"
+
+
+def npm_cache() -> Path:
+    """Where npm packages used at build/test time are installed (``$SPINE_NPM_CACHE`` overrides)."""
+    return Path(os.environ.get(NPM_CACHE_ENV) or Path.home() / ".cache" / "spinal-course" / "npm")
+
+
+def npm_package(name: str, version: str, timeout: int = 300) -> tuple[Path | None, str]:
+    """The folder of npm package ``name@version``, installed into :func:`npm_cache` on first use.
+
+    Returns ``(folder, "")``, or ``(None, reason)`` when node/npm are missing or the install fails.
+    """
+    import subprocess
+
+    prefix = npm_cache() / f"{name.replace('/', '+')}-{version}"
+    folder = prefix / "node_modules" / name
+    if (folder / "package.json").is_file():
+        return folder, ""
+    npm = shutil.which("npm")
+    if not npm:
+        return None, "npm is not installed"
+    prefix.mkdir(parents=True, exist_ok=True)
+    try:
+        proc = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(prefix),
+                               f"{name}@{version}"], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, f"npm install {name}@{version} timed out"
+    if proc.returncode or not (folder / "package.json").is_file():
+        return None, f"npm install {name}@{version} failed: {proc.stderr.strip()[-300:]}"
+    return folder, ""
+
+
+def vendor_mathjax(out: Path) -> str | None:
+    """Copy MathJax into ``out/mathjax`` from its npm package; return the pages' script URL (relative),
+    or None (with a warning) when it cannot be had — the pages then load no MathJax at all."""
+    folder, reason = npm_package(*MATHJAX)
+    if folder is None:
+        print(f"course.site: MathJax not vendored ({reason}); formulas stay as TeX", file=sys.stderr)
+        return None
+    target = out / "mathjax"
+    for part in _MATHJAX_PARTS:
+        src = folder / part
+        if src.is_dir():
+            shutil.copytree(src, target / part, dirs_exist_ok=True)
+        elif src.is_file():
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target / part)
+    return "mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+
+
+def export_page(nb: nbformat.NotebookNode, stem: str, header: str, resources_path: Path,
+                mathjax_url: str | None = None) -> str:
+    """Export an executed notebook (widgets already made static) to a standalone HTML page.
+
+    ``mathjax_url`` is the (local) MathJax script; None loads no MathJax.
+    """
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab", template_file="course_page.html.j2",
                             extra_loaders=[DictLoader({"course_page.html.j2": _PAGE_TEMPLATE})],
-                            embed_images=True)
+                            embed_images=True, mathjax_url=mathjax_url or "")
     resources = {"metadata": {"name": stem, "path": str(resources_path)},
-                 "course_css": CSS, "course_header": header}
+                 "course_css": CSS, "course_header": header, "course_mathjax": bool(mathjax_url)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return _HREF_IPYNB.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
 
@@ -401,6 +465,7 @@ def build(out: Path, notebooks: Path | None = None, jobs: int = 2, timeout: int 
     todo = [p for p in paths if p not in executed]
     executed.update(execute_all(todo, jobs=jobs, timeout=timeout))
     out.mkdir(parents=True, exist_ok=True)
+    mathjax_url = vendor_mathjax(out)
     repo_url = repository_url()
     order = [m.stem for m in MODULES]
     stems = [p.stem for p in paths]
@@ -416,7 +481,7 @@ def build(out: Path, notebooks: Path | None = None, jobs: int = 2, timeout: int 
         if repo_url:
             links.append(("Run this notebook on Binder", binder_link(repo_url, f"notebooks/{path.name}")))
         header = _bar(links) + _notice()
-        (out / f"{path.stem}.html").write_text(export_page(nb, path.stem, header, path.parent), encoding="utf-8")
+        (out / f"{path.stem}.html").write_text(export_page(nb, path.stem, header, path.parent, mathjax_url), encoding="utf-8")
         pages.append(Page(path.stem, _title(nb, path.stem), f"{path.stem}.html", seconds))
     pages.sort(key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem))
     (out / "index.html").write_text(index_html(pages, repo_url), encoding="utf-8")

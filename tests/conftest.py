@@ -17,3 +17,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def root() -> Path:
     """The repository root."""
     return ROOT
+
+
+# Notebooks under tests/ are fixtures (submissions, frozen assignments), not course modules: nbval
+# must not execute them (pytest collects *.ipynb everywhere under testpaths with --nbval-lax).
+collect_ignore_glob = ["data/*", "data/**/*", "fixtures/*", "fixtures/**/*"]

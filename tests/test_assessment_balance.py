@@ -99,3 +99,28 @@ def test_rubric_anchors_resolve(name):
             for m in anchors:
                 problems += check_anchor(m["nb"], m["heading"].strip(), m["terms"])
     assert not problems, problems
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a08_grades_end_to_end_with_key_feature_partial_credit(tmp_path, monkeypatch):
+    """a08 (the capstone's graded counterpart): generate → submit → autograde; one wrong key feature costs
+    exactly its share (partial credit), a wrong case answer costs the case's points."""
+    from grading_support import SECRET, answer, grading_env, make_course, run_cli, submit
+
+    from course.instructor.parallel import Course, scores
+
+    A = "a08_cases"
+    monkeypatch.setenv("COURSE_GRADING_SECRET", SECRET)
+    course = make_course(tmp_path)
+    env = grading_env()
+    run_cli(course, "generate", A, env=env)
+    rel = course / "release" / A / f"{A}.ipynb"
+    src = course / "source" / A / f"{A}.ipynb"
+    submit(course, "ana", A, answer(rel, src))
+    submit(course, "ben", A, answer(rel, src, answers={"q5_answer": 'answer_q5a = "B"\nanswer_q5b = "A"\nanswer_q5c = "A"'}))
+    submit(course, "cat", A, answer(rel, src, answers={"q6_answer": "answer_q6 = -1"}))
+    run_cli(course, "autograde", A, "--workers", "1", "--quiet", env=env)
+    got = {s: v[0] for s, v in scores(Course(course), A).items()}
+    autograded = sum(i.points for i in ASSIGNMENTS[A].items if i.kind != "written")
+    assert got == {"ana": autograded, "ben": autograded - 1, "cat": autograded - 3}

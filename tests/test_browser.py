@@ -203,14 +203,13 @@ def test_run_notebook_move_slider_answer_question(lab, request):
             assert after[0], "the new figure has no alt text"
 
             # A self-check question: choose an option, press Check, read the feedback.
-            radio = page.locator(".widget-radio-box").first
-            radio.wait_for(state="attached", timeout=30_000)
-            radio.scroll_into_view_if_needed()
-            question = _vbox_of(radio)
-            feedback = question.locator(".widget-htmlmath").last
+            question = page.locator(".spine-quiz").filter(has=page.locator(".spine-option")).first
+            question.wait_for(state="attached", timeout=30_000)
+            question.scroll_into_view_if_needed()
+            feedback = question.locator(".widget-htmlmath").nth(1)
             assert not FEEDBACK.search(feedback.inner_text())
-            radio.locator("input[type=radio]").first.check()
-            question.locator("button", has_text="Check").click()
+            question.locator(".spine-option input[type=checkbox]").first.check()
+            question.locator("button", has_text=re.compile(r"^Check$")).click()
             expect(feedback).to_have_text(FEEDBACK, timeout=15_000)
 
             # The Binder overrides switched off the news toast.

@@ -314,7 +314,7 @@ def test_unsupported_level_names_the_field_and_the_accepted_levels(level):
 
 def test_every_kind_and_level_renders():
     for kind in KINDS:
-        kw = {"collapse": 0.3} if kind == "osteoporotic" else {}
+        kw = {"collapse": 0.3} if kind == "osteoporotic" else {"escc": "2"} if kind == "abscess" else {}
         for level in LEVELS[:-1:3]:
             img = Phantom(Findings(kind=kind, level=level, **kw)).sagittal("T1")
             assert img.pixels.shape == (144, 128) and np.isfinite(img.pixels).all()

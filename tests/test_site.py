@@ -25,6 +25,8 @@ from course.catalogue import MODULES
 
 from conftest import NOTEBOOKS
 
+#: A resource the browser would fetch from another host (links <a href> are not fetched).
+OUTSIDE = re.compile(r'<(?:script|link|img|iframe|source|video|audio)\b[^>]*?\b(?:src|href)="((?:https?:)?//[^"]+)"', re.I)
 ALT = re.compile(r'<img\b[^>]*?\balt="([^"]*)"')
 
 
@@ -81,6 +83,8 @@ def test_page_keeps_every_figure_and_is_static(built, path: Path):
     assert not missing, f"{path.name}: figures lost in the page: {sorted(missing)[:3]}"
     assert not re.search(r"<img\b(?![^>]*\balt=)[^>]*>", page), "every <img> needs an alt attribute"
     assert "widget-view+json" not in page and "require.js" not in page and "html-manager" not in page
+    outside = OUTSIDE.findall(page)
+    assert not outside, f"{path.name}: loads from outside the site: {outside[:3]}"
     assert not re.search(r'href="(?![a-z]+://)[^"]*\.ipynb', page), "links to notebooks must point to pages"
     assert 'href="index.html"' in page and html.escape(NOTICE.split(".")[0]) in page
     if nb.metadata.get("widgets"):
@@ -123,3 +127,21 @@ def test_static_site_lets_the_reader_reveal_a_self_checks_answer():
     }
     snap = site._StaticWidgets(state).render("box")
     assert "<details" in snap and "Show the answer and explanations" in snap and "33" in snap
+
+
+def test_mathjax_is_served_from_the_site_itself(tmp_path):
+    """MathJax comes from its npm package into the site (no CDN); without npm, no MathJax at all."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("# T\n\nBED is $nd(1 + d/(\\alpha/\\beta))$."))
+    page = site.export_page(nb, "t", "", tmp_path, None)
+    assert "mathjax" not in page.lower() or "cdnjs" not in page
+    assert not OUTSIDE.findall(page)
+    url = site.vendor_mathjax(tmp_path)
+    if url is None:
+        if os.environ.get("REQUIRE_NODE") == "1":
+            pytest.fail("REQUIRE_NODE=1 but MathJax could not be installed from npm")
+        pytest.skip("npm unavailable: MathJax not vendored")
+    assert (tmp_path / url.split("?")[0]).is_file()
+    assert (tmp_path / "mathjax" / "jax" / "output" / "CommonHTML" / "jax.js").is_file()
+    page = site.export_page(nb, "t", "", tmp_path, url)
+    assert f'src="{url}"' in page and not OUTSIDE.findall(page) and "cdnjs" not in page

@@ -47,6 +47,8 @@ SCENARIOS: dict[str, Findings] = {
     "Malignant collapse with epidural mass": Findings(kind="lytic", extent=1.0, collapse=0.4, pedicle="right", escc="2"),
     "Osteoporotic collapse": Findings(kind="osteoporotic", collapse=0.4),
     "Spondylodiscitis (infection)": Findings(kind="infection"),
+    "Epidural abscess (infection)": Findings(kind="abscess", escc="2", cord_signal=True),
+    "Cord compression with cord signal change": Findings(kind="lytic", extent=0.8, escc="3", cord_signal=True),
 }
 
 #: The abnormal tissue(s) of each kind, used to describe signal in words.
@@ -57,6 +59,7 @@ LESION_TISSUES: dict[str, tuple[str, ...]] = {
     "mixed": ("lytic", "blastic"),
     "infection": ("infected_disc", "infected_marrow"),
     "osteoporotic": ("fracture_oedema", "osteopenic_marrow"),
+    "abscess": ("abscess", "abscess_rim", "infected_disc"),
 }
 
 KEY_POINTS: dict[str, str] = {
@@ -66,6 +69,9 @@ KEY_POINTS: dict[str, str] = {
                 "variable and the lesion may enhance (the phantom draws it dark on every sequence)."),
     "mixed": "Lytic and sclerotic parts side by side: bright and dark foci on STIR, dense and destroyed bone on CT.",
     "infection": "Spondylodiscitis centres on the disc: the disc is bright on T2/STIR and both endplates are eroded, with oedema on both sides — metastases spare the disc.",
+    "abscess": ("The differential of an epidural mass: an epidural abscess is a collection behind the infected disc "
+                "— bright on T2 and STIR, with an enhancing rim and a non-enhancing centre on fat-saturated T1+Gd — "
+                "whereas epidural tumour enhances solidly and grows from a diseased vertebral body."),
     "osteoporotic": "Benign collapse: a band of oedema under the endplate with normal fatty marrow elsewhere, a straight or retropulsed posterior wall, normal pedicles, no epidural mass.",
 }
 
@@ -77,7 +83,8 @@ DIAGNOSES: dict[str, str] = {
     "normal": "No lesion",
 }
 _KIND_TO_DIAGNOSIS = {"lytic": "metastasis_lytic", "blastic": "metastasis_blastic", "mixed": "metastasis_lytic",
-                      "infection": "infection", "osteoporotic": "osteoporotic", "normal": "normal"}
+                      "infection": "infection", "osteoporotic": "osteoporotic", "normal": "normal",
+                      "abscess": "infection"}
 
 CHOOSE = "— choose —"
 
@@ -91,6 +98,69 @@ def display_pixels(image: Image, center: float | None = None, width: float | Non
         c, w = window_preset("bone") if center is None or width is None else (center, width)
         return window(image.pixels, c, w)
     return np.clip(image.pixels, 0.0, 1.0)
+
+
+_AXIS_LETTERS = (("R", "L"), ("A", "P"), ("I", "S"))  # patient −/+ x, y, z (DICOM LPS)
+
+
+def _letter(v: Any) -> str:
+    v = np.asarray(v, float)
+    i = int(np.argmax(np.abs(v)))
+    return _AXIS_LETTERS[i][int(v[i] > 0)]
+
+
+def orientation_letters(image: Image) -> dict[str, str]:
+    """The patient direction at each edge of ``image`` as displayed (row 0 at the top): ``left``, ``right``,
+    ``top``, ``bottom`` → one of A/P/R/L/S/I. An axial slice reads R on the left (radiological convention)."""
+    r, c = np.asarray(image.row_direction), np.asarray(image.col_direction)
+    return {"left": _letter(-r), "right": _letter(r), "top": _letter(-c), "bottom": _letter(c)}
+
+
+def scale_bar_mm(width_mm: float) -> int:
+    """A round scale-bar length (mm) close to a fifth of the shown width."""
+    target = width_mm / 5
+    return min((5, 10, 20, 50, 100), key=lambda v: abs(np.log(v / target)))
+
+
+_OUTLINE = None
+
+
+def _stroke() -> list[Any]:
+    global _OUTLINE
+    if _OUTLINE is None:
+        from matplotlib import patheffects
+
+        _OUTLINE = [patheffects.withStroke(linewidth=2.2, foreground="black")]
+    return _OUTLINE
+
+
+def annotate(ax: Any, image: Image, fontsize: float | None = None) -> list[Any]:
+    """Orientation letters at the four edges and a scale bar (bottom right) on an image shown with
+    ``imshow`` in pixel coordinates (call after any zoom). Returns the artists it added."""
+    from course.plotting import MIN_FONT_PT
+
+    size = max(float(fontsize or 0), MIN_FONT_PT + 0.2)
+    letters = orientation_letters(image)
+    spots = {"left": (0.015, 0.5, "left", "center"), "right": (0.985, 0.5, "right", "center"),
+             "top": (0.5, 0.985, "center", "top"), "bottom": (0.5, 0.015, "center", "bottom")}
+    out = []
+    for edge, (fx, fy, ha, va) in spots.items():
+        out.append(ax.text(fx, fy, letters[edge], transform=ax.transAxes, ha=ha, va=va, fontsize=size,
+                           fontweight="bold", color="white", path_effects=_stroke(), zorder=6))
+    x0, x1 = sorted(ax.get_xlim())
+    y_lo, y_hi = sorted(ax.get_ylim())
+    width_mm = (x1 - x0) * image.spacing[1]
+    length = scale_bar_mm(width_mm)
+    px = length / image.spacing[1]
+    right = x1 - 0.2 * (x1 - x0)
+    yb = y_hi - 0.07 * (y_hi - y_lo)
+    from matplotlib import patheffects
+
+    line, = ax.plot([right - px, right], [yb, yb], color="white", lw=2.5, solid_capstyle="butt", zorder=6,
+                    path_effects=[patheffects.withStroke(linewidth=4.5, foreground="black")])
+    label = ax.text(right - px / 2, yb - 0.035 * min(x1 - x0, y_hi - y_lo), f"{length} mm", ha="center", va="bottom",
+                    fontsize=size, color="white", path_effects=_stroke(), zorder=6)
+    return out + [line, label]
 
 
 def signal_word(tissue: str, modality: str) -> str:
@@ -123,11 +193,11 @@ def _image_axes(fig: Figure, rect: tuple[float, float, float, float], shape: tup
     return ax, art, ttl
 
 
-def _level_labels(ax, image: Image) -> None:  # type: ignore[no-untyped-def]
+def _level_labels(ax, image: Image, every: int = 1) -> None:  # type: ignore[no-untyped-def]
     """Write the level names (e.g. T7…T11) beside the bodies shown on a sagittal image (pixel coordinates)."""
     z0 = image.origin[2]
     rows = image.pixels.shape[0]
-    for lv in LEVELS:
+    for lv in LEVELS[::every]:
         row = (z0 - level_centre(lv)) / image.spacing[0]
         if 4 <= row <= rows - 5:  # only the levels in view
             ax.text(-2, row, lv, ha="right", va="center", fontsize=8)
@@ -164,6 +234,13 @@ class CTWindowApp(FigureApp):
         ph = Phantom(self.findings)
         self._images = {"axial": ph.axial("CT"), "sagittal": ph.sagittal("CT")}
         self._ax, self._art, self._ttl = _image_axes(fig, (0.0, 0.02, 0.5, 0.88), (144, 128))
+        # Orientation letters and scale bar for each plane (shown in turn).
+        self._marks = {}
+        for plane, img in self._images.items():
+            rows, cols = img.pixels.shape
+            self._ax.set_xlim(-0.5, cols - 0.5)
+            self._ax.set_ylim(rows - 0.5, -0.5)
+            self._marks[plane] = annotate(self._ax, img)
         ax = fig.add_axes((0.6, 0.16, 0.36, 0.72))
         hu = np.linspace(-1100, 1500, 400)
         self._ramp_hu = hu
@@ -187,7 +264,8 @@ class CTWindowApp(FigureApp):
         ax.set_ylabel("grey level (strip: the greys shown)", fontsize=8)
         ax.tick_params(labelsize=8)
         static += [ax.patch, ax.xaxis, ax.yaxis, *ax.spines.values()]
-        bake_background(fig, hide=static, exclude=[self._ramp, self._curve, self._art, self._ttl])
+        marks = [a for group in self._marks.values() for a in group]
+        bake_background(fig, hide=static, exclude=[self._ramp, self._curve, self._art, self._ttl, *marks])
 
     def set(self, **values: Any) -> "CTWindowApp":
         if ("center" in values or "width" in values) and "preset" not in values:
@@ -219,6 +297,9 @@ class CTWindowApp(FigureApp):
         self._art.set_extent((-0.5, grey.shape[1] - 0.5, grey.shape[0] - 0.5, -0.5))
         self._ax.set_xlim(-0.5, grey.shape[1] - 0.5)
         self._ax.set_ylim(grey.shape[0] - 0.5, -0.5)
+        for name, group in self._marks.items():
+            for artist in group:
+                artist.set_visible(name == plane)
         self._ttl.set_text(f"CT {plane}, C {c:g} / W {w:g}")
         ramp = window(self._ramp_hu, c, w)
         self._ramp.set_data(ramp[None, :])
@@ -281,6 +362,8 @@ class SequenceExplorer(FigureApp):
         self._line = self._sag_ax.axhline(72, color=PALETTE["orange"], lw=1)
         self._levels_drawn = False
         self._ax_ax, self._ax, self._ax_t = _image_axes(fig, (0.53, 0.1, 0.45, 0.8), (128, 128))
+        ph = Phantom()
+        self._marks = annotate(self._sag_ax, ph.sagittal("T1")) + annotate(self._ax_ax, ph.axial("T1"))
 
     def render(self, fig: Figure, scenario: str = "Lytic metastasis", sequence: str = "T1", z_mm: int = 0,
                x_mm: int = 0) -> Rendered:
@@ -295,7 +378,8 @@ class SequenceExplorer(FigureApp):
             before = set(self._sag_ax.texts)
             _level_labels(self._sag_ax, sag)
             labels = [t for t in self._sag_ax.texts if t not in before]
-            bake_background(fig, hide=labels, exclude=[self._sag, self._ax, self._line, self._sag_t, self._ax_t])
+            bake_background(fig, hide=labels, exclude=[self._sag, self._ax, self._line, self._sag_t, self._ax_t,
+                                                       *self._marks])
             self._levels_drawn = True
         self._line.set_ydata([(sag.origin[2] - z_mm) / sag.spacing[0]] * 2)
         self._sag_t.set_text(f"Sagittal {sequence}, x = {x_mm} mm")
@@ -379,6 +463,9 @@ class SpotTheLesion(FigureApp):
 
     def setup(self, fig: Figure) -> None:
         self._panels = [_image_axes(fig, (0.05 + 0.5 * i, 0.02, 0.44, 0.88), (144, 128)) for i in range(2)]
+        sample = Phantom().sagittal("T1", centre_z=level_centre("T9"))
+        for ax, _, _ in self._panels:
+            annotate(ax, sample)
         self._labelled = False
 
     def _on_change(self, change: dict[str, Any]) -> None:
@@ -485,6 +572,7 @@ class GradeTheESCC(FigureApp):
 
     def setup(self, fig: Figure) -> None:
         self._ax, self._art, self._ttl = _image_axes(fig, (0.02, 0.02, 0.96, 0.88), (128, 128))
+        annotate(self._ax, self.view(0))
         self._contours: list[Any] = []
 
     def _on_change(self, change: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from course import calculators
 from course.imaging.dicom_io import Series
-from course.imaging.exercises import display_pixels
+from course.imaging.exercises import annotate, display_pixels
 from course.imaging.phantom import (
     ESCC_BELOW_CONUS,
     ESCC_GRADES,
@@ -39,16 +39,17 @@ INFECTION = Findings(kind="infection")
 METASTASIS = Findings(kind="lytic", extent=0.9, escc="1b")
 
 
-def _panel(fig: Figure, n_rows: int, n_cols: int, i: int, image: Any, title: str) -> Any:
+def _panel(fig: Figure, n_rows: int, n_cols: int, i: int, image: Any, title: str,
+           rows: tuple[int, int] | None = None) -> Any:
+    """One image panel: greys, optional zoom on ``rows``, title, orientation letters and a scale bar."""
     ax = fig.add_subplot(n_rows, n_cols, i)
     ax.imshow(display_pixels(image), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    if rows is not None:
+        ax.set_ylim(rows[1], rows[0])
     ax.set_title(title, fontsize=8)
     ax.set_axis_off()
+    annotate(ax, image)
     return ax
-
-
-def _zoom_sagittal(ax: Any, rows: tuple[int, int] = (30, 115)) -> None:
-    ax.set_ylim(rows[1], rows[0])
 
 
 def collapse_figure() -> tuple[Figure, str]:
@@ -57,8 +58,7 @@ def collapse_figure() -> tuple[Figure, str]:
     for r, (f, name) in enumerate(((MALIGNANT, "Malignant"), (OSTEOPOROTIC, "Osteoporotic"))):
         ph = Phantom(f)
         for c, seq in enumerate(("T1", "STIR")):
-            ax = _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: sagittal {seq}")
-            _zoom_sagittal(ax)
+            _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: sagittal {seq}", rows=(30, 115))
         _panel(fig, 2, 3, 3 * r + 3, ph.axial("T1"), f"{name}: axial T1 through T9")
     alt = ("Two rows of images of a collapsed T9 vertebra in the synthetic spine. Top row, malignant collapse: the "
            "whole body is dark on T1 and bright on STIR, its posterior border bulges convexly into the canal, an "
@@ -75,8 +75,7 @@ def disc_figure() -> tuple[Figure, str]:
     for r, (f, name) in enumerate(((METASTASIS, "Metastasis"), (INFECTION, "Infection"))):
         ph = Phantom(f)
         for c, seq in enumerate(("T1", "STIR", "T1+Gd FS")):
-            ax = _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: {seq}")
-            _zoom_sagittal(ax, (40, 125))
+            _panel(fig, 2, 3, 3 * r + c + 1, ph.sagittal(seq), f"{name}: {seq}", rows=(40, 125))
     alt = ("Two rows of sagittal images. Top row, a metastasis in T9: the vertebral body is abnormal (dark on T1, bright "
            "on STIR and after contrast with fat saturation) but the discs above and below keep their normal signal and "
            "height. Bottom row, spondylodiscitis at T9–T10: the disc itself is abnormal — dark on T1, bright on STIR, "
@@ -143,14 +142,53 @@ def escc_atlas(level: str = "T9") -> tuple[Figure, str]:
     return fig, alt
 
 
+ABSCESS = Findings(kind="abscess", level="T9", escc="2", cord_signal=True)
+EPIDURAL_TUMOUR = Findings(kind="lytic", level="T9", extent=0.9, escc="2", cord_signal=True)
+
+
+def abscess_figure() -> tuple[Figure, str]:
+    """Epidural tumour (top) vs epidural abscess (bottom): sagittal T2, sagittal T1+Gd FS, axial T1+Gd FS."""
+    fig = new_figure(6.4, 4.6)
+    for r, (f, name) in enumerate(((EPIDURAL_TUMOUR, "Tumour"), (ABSCESS, "Abscess"))):
+        ph = Phantom(f)
+        _panel(fig, 2, 3, 3 * r + 1, ph.sagittal("T2"), f"{name}: sagittal T2", rows=(30, 115))
+        _panel(fig, 2, 3, 3 * r + 2, ph.sagittal("T1+Gd FS"), f"{name}: T1+Gd FS", rows=(30, 115))
+        _panel(fig, 2, 3, 3 * r + 3, ph.axial("T1+Gd FS", size=128, fov=48.0, centre=(0.0, 3.0)),
+               f"{name}: axial T1+Gd FS")
+    alt = ("Two rows of MR images comparing two causes of epidural cord compression at T9 in the synthetic spine. Top "
+           "row, a metastasis: the T9 body is replaced by tumour and a solid mass grows from its back into the canal, "
+           "enhancing uniformly after contrast; the compressed cord shows a bright patch of oedema on T2. Bottom row, "
+           "an epidural abscess: the T9–T10 disc is infected and bright, and behind it a long collection in the "
+           "epidural space is bright on T2; after contrast only its rim enhances while the pus in the centre stays "
+           "dark, and the cord above it is compressed and bright on T2.")
+    return fig, alt
+
+
+def screening_figure() -> tuple[Figure, str]:
+    """The sagittal whole-spine screening view (T1 and STIR) with a deposit in T4 and level names."""
+    from course.imaging.exercises import _level_labels
+
+    ph = Phantom(Findings(kind="lytic", level="T4", extent=0.8, escc="1b"))
+    fig = new_figure(5.2, 9.6)
+    for i, seq in enumerate(("T1", "STIR")):
+        img = ph.whole_spine(seq)
+        ax = _panel(fig, 1, 2, i + 1, img, f"Whole spine, sagittal {seq}")
+        _level_labels(ax, img, every=2)
+    alt = ("Two tall midline sagittal MR images of the whole synthetic spine from C3 to L5, T1 on the left and STIR on "
+           "the right, with every other level named. One vertebral body high in the thoracic spine, T4, is dark on T1 "
+           "and bright on STIR, with a little tumour behind it in the canal; all the other bodies keep normal marrow "
+           "signal. Screening the whole spine at once is what finds such a deposit away from the painful level.")
+    return fig, alt
+
+
 def _makers() -> dict[str, Any]:
     return {"collapse": collapse_figure, "disc": disc_figure, "regions": regions_figure, "escc_atlas": escc_atlas,
-            "escc_atlas_lumbar": lambda: escc_atlas("L3")}
+            "escc_atlas_lumbar": lambda: escc_atlas("L3"), "abscess": abscess_figure, "screening": screening_figure}
 
 
 def show_figure(which: str) -> None:
-    """Display one of the module's figures by name: ``collapse``, ``disc``, ``regions``, ``escc_atlas`` or
-    ``escc_atlas_lumbar``."""
+    """Display one of the module's figures by name: ``collapse``, ``disc``, ``regions``, ``escc_atlas``,
+    ``escc_atlas_lumbar``, ``abscess`` (epidural tumour vs abscess) or ``screening`` (sagittal whole spine)."""
     makers = _makers()
     if which not in makers:
         raise ValueError(f"which: {which!r}; accepted: {sorted(makers)}")
@@ -227,7 +265,8 @@ def show_markdown(text: str) -> None:
 # ----------------------------------------------------------------------------------------------
 MODULE_KEYS = ("source_document", "statpearls_spinal_mets", "nice_ng234", "shah2011_imaging", "jung2003_collapse",
                "bilsky2010_escc", "radiopaedia_escc", "radiopaedia_hu", "radiopaedia_ct_windowing", "dicom_ps33",
-               "conus_level_sources", "nice_qs56", "nice_cg75")
+               "conus_level_sources", "nice_qs56", "nice_cg75", "panjabi1991_cervical", "panjabi1991_thoracic",
+               "panjabi1992_lumbar", "bernstein2004_pulse_sequences", "barrett2004_ct_artefacts")
 
 
 def module_reference_keys() -> list[str]:

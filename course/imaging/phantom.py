@@ -55,7 +55,9 @@ CLASSIC_WINDOW: tuple[str, ...] = ("T7", "T8", "T9", "T10", "T11")
 #: Where the cord ends (the tip of the conus medullaris): about the L1–L2 disc. The cord tapers from the
 #: middle of T12 down to it; the cauda equina roots appear around the conus and fill the sac below.
 CONUS_TIP = "L1–L2 disc"
-KINDS: tuple[str, ...] = ("normal", "lytic", "blastic", "mixed", "infection", "osteoporotic")
+KINDS: tuple[str, ...] = ("normal", "lytic", "blastic", "mixed", "infection", "osteoporotic", "abscess")
+#: Kinds with an epidural collection or mass graded on the Bilsky scale.
+EPIDURAL: tuple[str, ...] = ("lytic", "blastic", "mixed", "abscess")
 METASTATIC: tuple[str, ...] = ("lytic", "blastic", "mixed")
 PEDICLE: tuple[str, ...] = ("none", "left", "right", "both")
 ESCC_GRADES: tuple[str, ...] = ("0", "1a", "1b", "1c", "2", "3")
@@ -92,10 +94,54 @@ def data() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
+def _sequence(key: str) -> dict[str, Any]:
+    return next(item for item in data()["sequences"]["items"] if item["id"] == key)
+
+
+def mr_signal(tissue: str, sequence: str) -> float:
+    """Unscaled MR signal of ``tissue`` on ``sequence`` (a key of :data:`SEQUENCES`' values: ``t1``, ``stir`` …).
+
+    Spin echo: ``PD (1 − e^(−TR/T1)) e^(−TE/T2)``; inversion recovery (magnitude):
+    ``PD |1 − 2 e^(−TI/T1) + e^(−TR/T1)| e^(−TE/T2)`` (Bernstein et al., 2004). A tissue is water plus its fat
+    fraction; gadolinium adds ``gd_dr1`` (1/s) to 1/T1 of the water; fat saturation removes most fat signal.
+    The parameters (``mr`` in ``imaging_modalities.yaml``) are illustrative.
+    """
+    mr = data()["mr"]
+    if tissue not in mr["parameters"]:
+        raise ValueError(f"tissue: {tissue!r}; accepted: {sorted(mr['parameters'])}")
+    seq = _sequence(sequence)
+    tr, te, ti = float(seq["tr_ms"]), float(seq["te_ms"]), seq.get("ti_ms")
+
+    def one(pd: float, t1: float, t2: float) -> float:
+        if ti is not None:
+            return pd * abs(1 - 2 * np.exp(-float(ti) / t1) + np.exp(-tr / t1)) * np.exp(-te / t2)
+        return pd * (1 - np.exp(-tr / t1)) * np.exp(-te / t2)
+
+    p = mr["parameters"][tissue]
+    ff = float(p["fat_fraction"])
+    t1 = float(p["t1_ms"])
+    if seq["contrast"]:
+        t1 = 1.0 / (1.0 / t1 + float(p["gd_dr1"]) / 1000.0)
+    fat = mr["fat"]
+    fat_signal = one(fat["pd"], fat["t1_ms"], fat["t2_ms"])
+    if seq["fat_suppressed"] and ti is None:  # spectral fat saturation (STIR nulls fat by its inversion time)
+        fat_signal *= 1.0 - float(mr["fat_saturation"])
+    water = one(float(p["pd"]), t1, float(p["t2_ms"])) if ff < 1 else 0.0
+    return float((1 - ff) * water + ff * fat_signal)
+
+
 @lru_cache(maxsize=1)
 def tissue_table() -> dict[str, dict[str, Any]]:
-    """Tissue name → properties (``hu``, ``t1`` … ``t1_gd_fs``, ``label``)."""
-    return dict(data()["tissues"]["values"])
+    """Tissue name → properties: ``hu`` and ``label`` from the data file, and the MR signal (0–1) of each
+    sequence (``t1`` … ``t1_gd_fs``), computed by :func:`mr_signal` and scaled to the sequence's reference."""
+    table = {name: dict(props) for name, props in data()["tissues"]["values"].items()}
+    for item in data()["sequences"]["items"]:
+        key = item["id"]
+        ref, value = item["reference"]
+        scale = float(value) / mr_signal(ref, key)
+        for name in table:
+            table[name][key] = round(min(1.0, mr_signal(name, key) * scale), 3)
+    return table
 
 
 TISSUES: tuple[str, ...] = tuple(tissue_table())
@@ -105,31 +151,22 @@ T = {name: i for i, name in enumerate(TISSUES)}  # tissue name → label id
 # ----------------------------------------------------------------------------------------------
 # Region-dependent geometry (illustrative, anatomically sensible proportions)
 # ----------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def dimensions() -> dict[str, Any]:
+    """The parsed ``spine_dimensions.yaml`` (sourced, rounded dimensions of every level, in mm)."""
+    text = (resources.files("course") / "data" / "spine_dimensions.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
 # Body: height h, height of the disc below it, lateral (a) and antero-posterior (b) semi-axes of the footprint.
 _BODIES: dict[str, tuple[float, float, float, float]] = {
-    "C3": (14.0, 5.0, 8.5, 8.0), "C4": (14.0, 5.0, 9.0, 8.0), "C5": (14.0, 5.5, 9.5, 8.5),
-    "C6": (14.5, 5.5, 10.0, 8.5), "C7": (15.0, 5.5, 11.0, 9.0),
-    "T1": (16.0, 4.5, 12.5, 10.0), "T2": (17.0, 4.5, 13.5, 11.0), "T3": (18.0, 5.0, 14.5, 12.0),
-    "T4": (19.0, 5.0, 15.5, 13.0), "T5": (20.0, 5.5, 16.5, 14.0), "T6": (21.0, 6.0, 18.0, 15.0),
-    "T7": (22.0, 6.0, 20.0, 16.0), "T8": (22.0, 6.0, 20.0, 16.0), "T9": (22.0, 6.0, 20.0, 16.0),
-    "T10": (22.0, 6.0, 20.0, 16.0), "T11": (22.0, 6.0, 20.0, 16.0), "T12": (24.0, 7.0, 21.5, 16.5),
-    "L1": (25.0, 8.0, 22.5, 17.0), "L2": (26.0, 9.0, 23.5, 17.5), "L3": (27.0, 10.0, 24.0, 18.0),
-    "L4": (27.0, 10.0, 24.5, 18.0), "L5": (26.0, 9.0, 25.0, 17.5),
-}
+    lv: tuple(float(v) for v in vals) for lv, vals in dimensions()["bodies"].items()}  # type: ignore[misc]
 # Canal (front fixed at y = −1.5, the posterior wall of the body), thecal sac and neural envelope (the cord;
 # below the conus the space the cauda-equina roots occupy). ``tri`` > 0 makes the canal and sac triangular
-# (wide in front, narrow behind).
+# (wide in front, narrow behind): cervical wide and triangular with a broad flattened cord; thoracic small
+# and round; lumbar triangular, the roots in the dorsal part of the sac.
 _CANAL_ANCHORS: dict[str, dict[str, float]] = {
-    # cervical: wide, triangular canal; a broad, flattened cord with little CSF around it
-    "cervical": dict(canal_a=12.5, canal_b=7.5, tri=0.35, sac_front=1.0, sac_back=12.0, sac_a=10.5,
-                     env_cy=6.55, env_a=6.5, env_b=3.6),
-    # thoracic: small, round canal (the values of the original phantom)
-    "thoracic": dict(canal_a=10.0, canal_b=9.0, tri=0.0, sac_front=2.0, sac_back=15.0, sac_a=8.0,
-                     env_cy=8.5, env_a=4.5, env_b=3.5),
-    # lumbar: triangular canal; the roots lie in the dorsal part of the sac
-    "lumbar": dict(canal_a=11.5, canal_b=8.5, tri=0.35, sac_front=2.0, sac_back=14.0, sac_a=9.5,
-                   env_cy=9.3, env_a=6.5, env_b=3.3),
-}
+    r: {k: float(v) for k, v in vals.items()} for r, vals in dimensions()["canal"].items()}
 # Mixture of the regional anchors at the transitions (cervicothoracic T1, thoracolumbar L1).
 _BLEND: dict[str, dict[str, float]] = {"T1": {"cervical": 0.4, "thoracic": 0.6},
                                        "L1": {"thoracic": 0.5, "lumbar": 0.5}}
@@ -317,6 +354,8 @@ class Findings:
     pedicle: str = "none"
     escc: str = "0"
     seed: int = 4
+    #: T2-bright signal change in the compressed cord (oedema or myelopathy), over the compressed segment.
+    cord_signal: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -333,13 +372,22 @@ class Findings:
         if self.kind not in METASTATIC:
             if self.pedicle != "none":
                 raise ValueError(f"pedicle: only metastases involve the pedicle in this phantom (kind={self.kind!r})")
-            if self.escc != "0":
-                raise ValueError(f"escc: only metastases have an epidural mass in this phantom (kind={self.kind!r})")
-        if self.kind in ("normal", "infection") and self.collapse:
+            if self.escc != "0" and self.kind not in EPIDURAL:
+                raise ValueError(f"escc: only metastases and an epidural abscess compress the sac in this phantom "
+                                 f"(kind={self.kind!r})")
+        if self.kind == "abscess" and self.escc == "0":
+            raise ValueError("escc: an epidural abscess is a collection in the canal; accepted: 1a, 1b, 1c, 2, 3")
+        if self.cord_signal:
+            if self.escc not in ("2", "3"):
+                raise ValueError(f"cord_signal: cord signal change is drawn with cord compression (escc 2 or 3); "
+                                 f"got escc={self.escc!r}")
+            if neural_content(self.level) == "cauda_equina":
+                raise ValueError(f"cord_signal: there is no cord at {self.level} (below the conus)")
+        if self.kind in ("normal", "infection", "abscess") and self.collapse:
             raise ValueError(f"collapse: not modelled for kind={self.kind!r}; accepted: 0")
         if self.kind == "osteoporotic" and not self.collapse:
             raise ValueError("collapse: an osteoporotic fracture needs collapse > 0 (e.g. 0.35)")
-        if self.kind == "infection" and self.level == LEVELS[-1]:
+        if self.kind in ("infection", "abscess") and self.level == LEVELS[-1]:
             raise ValueError(f"level: infection involves the disc below the level (the sacrum is not modelled); "
                              f"accepted: {list(LEVELS[:-1])}")
 
@@ -352,6 +400,13 @@ class Findings:
             return f"spondylodiscitis of the {self.level}–{below} disc"
         if self.kind == "osteoporotic":
             return f"an osteoporotic compression fracture of {self.level} ({round(100 * self.collapse)}% height loss)"
+        if self.kind == "abscess":
+            below = LEVELS[LEVELS.index(self.level) + 1]
+            parts = [f"an epidural abscess behind the {self.level}–{below} disc, with spondylodiscitis "
+                     f"(ESCC {self.escc})"]
+            if self.cord_signal:
+                parts.append("T2-bright signal change in the compressed cord")
+            return ", ".join(parts)
         parts = [f"a {self.kind} metastasis in {self.level}"]
         if self.collapse:
             parts.append(f"{round(100 * self.collapse)}% collapse")
@@ -360,6 +415,8 @@ class Findings:
         if self.escc != "0":
             target = {"cord": "", "conus": " at the conus", "cauda_equina": " on the cauda equina"}
             parts.append(f"epidural extension (ESCC {self.escc}{target[neural_content(self.level)]})")
+        if self.cord_signal:
+            parts.append("T2-bright signal change in the compressed cord")
         return ", ".join(parts)
 
 
@@ -514,11 +571,16 @@ def _paint_soft_tissue(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndar
     """Muscles, vessels, viscera and air around the spine, by region (nearest level at each z)."""
     arr = _arrays()
     idx = _level_index(z)
+    region = _region_map(z)
+    # The body outline (skin): air outside; in the chest, the aerated lungs either side of the spine.
+    lab[_outline_r2(x, y, region) > 1.0] = T["air"]
+    chest = region == 1
+    if np.any(chest):
+        _paint_chest(lab, x, y, z, chest)
     lab[_inside_ellipse(np.abs(x), y, (21.0, 36.0, 13.0, 14.0))] = T["muscle"]  # erector spinae / neck extensors
-    region = arr["region"][idx]
     a, b = arr["a"][idx], arr["b"][idx]
     front = 1.0 - 2.0 * b - 2.0  # anterior surface of the body
-    for code in np.unique(region):
+    for code in (np.unique(region) if np.ndim(region) else [region]):
         r = region == code
         if code == 0:  # neck: oesophagus, trachea, carotids and jugular veins, skin
             lab[r & _inside_ellipse(x, y - front, (0.0, -5.0, 7.0, 4.0))] = T["muscle"]
@@ -541,19 +603,93 @@ def _paint_soft_tissue(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndar
     lab[y > 60.0] = T["air"]
 
 
+_REGION_CODES = ("cervical", "thoracic", "lumbar")
+
+
+def _paint_chest(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray, chest: Any) -> None:
+    """Lungs, heart, chest-wall muscles and rib cross-sections (which move round the wall as the slice moves)."""
+    o = dimensions()["outline"]["thoracic"]
+    lab[chest & _inside_ellipse(np.abs(x), y, (70.0, -42.0, 46.0, 64.0))] = T["lung"]
+    heart = chest & _inside_ellipse(x, y, (8.0, -96.0, 40.0, 32.0))
+    lab[heart] = T["muscle"]
+    lab[heart & _inside_ellipse(x, y, (8.0, -96.0, 33.0, 25.0))] = T["vessel"]
+    r2 = (x / o["a"]) ** 2 + ((y - o["cy"]) / o["b"]) ** 2
+    wall = chest & (r2 > 0.6) & (r2 <= 1.0)
+    if not np.any(wall):
+        return
+    xs, ys, zs = x[wall], y[wall], np.broadcast_to(z, np.shape(x))[wall]
+    sub = lab[wall]
+    sub[(r2[wall] > 0.66) & (r2[wall] < 0.84)] = T["muscle"]
+    rib = np.zeros(xs.shape, dtype=bool)
+    core = np.zeros(xs.shape, dtype=bool)
+    phase = zs / 9.0
+    for k in range(7):
+        t = np.deg2rad(62.0 - 22.0 * k) + 0.12 * np.sin(phase + k)
+        cx, cyr = 0.86 * o["a"] * np.cos(t), o["cy"] + 0.86 * o["b"] * np.sin(t)
+        for sgn in (1, -1):
+            du, dv = xs - sgn * cx, ys - cyr
+            rib |= (du / 5.5) ** 2 + (dv / 4.0) ** 2 <= 1.0
+            core |= (du / 4.0) ** 2 + (dv / 2.5) ** 2 <= 1.0
+    sub[rib] = T["cortex"]
+    sub[core] = T["marrow"]
+    lab[wall] = sub
+
+
+def _region_map(z: np.ndarray) -> Any:
+    """Region code (0 cervical, 1 thoracic, 2 lumbar) of the nearest level at each z — a plain int when
+    every point lies at one height (an axial slice), which keeps the large slices fast."""
+    z = np.asarray(z, float)
+    if z.size and z.min() == z.max():
+        return int(_arrays()["region"][_level_index(z.flat[0])])
+    return _arrays()["region"][_level_index(z)]
+
+
+def _outline_r2(x: np.ndarray, y: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Normalised squared radius in the body outline of each point's region (> 1 outside the skin)."""
+    shape = dimensions()["outline"]
+    if not np.ndim(region):
+        o = shape[_REGION_CODES[int(region)]]
+        return (x / o["a"]) ** 2 + ((y - o["cy"]) / o["b"]) ** 2
+    a = np.choose(region, [shape[r]["a"] for r in _REGION_CODES])
+    b = np.choose(region, [shape[r]["b"] for r in _REGION_CODES])
+    cy = np.choose(region, [shape[r]["cy"] for r in _REGION_CODES])
+    return (x / a) ** 2 + ((y - cy) / b) ** 2
+
+
 def labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
     """Tissue label (index into :data:`TISSUES`) at the points ``(x, y, z)`` (broadcast arrays, mm)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _labels(f, x, y, z)
+
+
+def _labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
     x, y, z = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float), np.asarray(z, float))
     lab = np.full(x.shape, T["fat"], dtype=np.uint8)
     _paint_soft_tissue(lab, x, y, z)
+    # The spine and its surroundings lie within this box; a wide field of view labels only its points.
+    box = (np.abs(x) < SPINE_BOX[0]) & (y > SPINE_BOX[1]) & (y < SPINE_BOX[2])
+    if box.all():
+        _label_spine(lab, f, x, y, z)
+    elif box.any():
+        sub = lab[box]
+        _label_spine(sub, f, x[box], y[box], z[box])
+        lab[box] = sub
+    return lab
 
+
+#: |x| limit and y range (mm) of the region holding the spine, its canal, paraspinal muscles and lesions.
+SPINE_BOX = (66.0, -68.0, 64.0)
+
+
+def _label_spine(lab: np.ndarray, f: Findings, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> None:
+    """Paint the vertebrae, discs, canal contents and lesions over ``lab`` (in place)."""
     marrow = T["osteopenic_marrow"] if f.kind == "osteoporotic" else T["marrow"]
     zlo, zhi = float(z.min()), float(z.max())
     table = _geometry_table()
     near = [lv for lv in LEVELS if zlo - 3 <= table[lv].zc + table[lv].h / 2 and table[lv].zc - table[lv].h / 2 <= zhi + 3]
     arches = [lv for lv in LEVELS if _arch_z_range(table[lv])[0] <= zhi and _arch_z_range(table[lv])[1] >= zlo]
     needed = list(near)
-    extra = [f.level] + ([LEVELS[LEVELS.index(f.level) + 1]] if f.kind == "infection" else [])
+    extra = [f.level] + ([LEVELS[LEVELS.index(f.level) + 1]] if f.kind in ("infection", "abscess") else [])
     needed += [lv for lv in extra if lv not in needed]
     geoms = {lv: _body_geometry(f, lv, x, y, z) for lv in needed}
     # Posterior elements, then canal contents (the arch ring leaves the canal free).
@@ -596,27 +732,47 @@ def labels(f: Findings, x: Any, y: Any, z: Any) -> np.ndarray:
         _paint_metastasis(lab, f, x, y, z, g, body_sdf[f.level], canal, sac, p)
     elif f.kind == "infection":
         _paint_infection(lab, f, x, y, z, geoms, body_sdf)
+    elif f.kind == "abscess":
+        _paint_infection(lab, f, x, y, z, geoms, body_sdf)
+        _paint_epidural(lab, f, x, y, z, canal, sac, p, T["abscess"])
     elif f.kind == "osteoporotic":
         _paint_osteoporotic(lab, f, x, y, z, g, body_sdf[f.level])
     # The cord and the cauda equina last (possibly displaced and flattened by the epidural mass).
     env = _neural_shape(f, z, p)
     neural = _paint_neural(lab, x, y, z, env)
+    filler = T["abscess"] if f.kind == "abscess" else T["epidural_tumour"]
     if f.escc == "3":  # no CSF left around the compressed cord or roots
-        lab[sac & ~neural & env["full"] & (lab == T["csf"])] = T["epidural_tumour"]
+        lab[sac & ~neural & env["full"] & (lab == T["csf"])] = filler
+    if f.cord_signal:  # oedema / myelopathy over the compressed segment
+        zc, half = _mass_span(f)
+        lab[(lab == T["cord"]) & (np.abs(z - zc) < 0.8 * half)] = T["cord_oedema"]
     # The dura: a thin dark line where the thecal sac meets epidural fat.
     dura = _inside_shape(x, y, *_sac_spec(p, grow=0.7))
     lab[dura & ~sac & (lab == T["epidural_fat"])] = T["dura"]
-    return lab
+
+
+def _mass_span(f: Findings) -> tuple[float, float]:
+    """Centre z and half-length (mm) of the epidural mass: at the body for a metastasis; behind the disc below
+    ``level`` and longer (collections spread up and down the epidural space) for an abscess."""
+    g = geometry(f.level)
+    if f.kind == "abscess":
+        return abscess_centre(f.level), g.h + 4.0
+    return g.zc - f.collapse * g.h * 0.45, g.h / 2 + 4
+
+
+def abscess_centre(level: str) -> float:
+    """z (mm) of the middle of the disc below ``level``, where an epidural abscess is centred."""
+    g = geometry(level)
+    return g.zc - g.h / 2 - g.disc / 2
 
 
 def _mass_depth(f: Findings, z: np.ndarray) -> np.ndarray:
     """Depth (y, mm) reached by the epidural mass at each z; NaN where there is none."""
-    g = geometry(f.level)
-    zc = g.zc - f.collapse * g.h * 0.45
+    zc, half = _mass_span(f)
     d = escc_depth(f.escc, f.level, zc)
     if d is None:
         return np.full(z.shape, np.nan)
-    taper = 1 - ((z - zc) / (g.h / 2 + 4)) ** 2
+    taper = 1 - ((z - zc) / half) ** 2
     depth = np.where(taper > 0, d * np.sqrt(np.clip(taper, 0, None)), np.nan)
     return np.where(depth > 0.3, depth, np.nan)
 
@@ -689,6 +845,11 @@ def _paint_metastasis(lab, f, x, y, z, g, sdf, canal, sac, p) -> None:  # type: 
             c = rng.uniform(-0.55, 0.55, 3) * np.array([24 * s * sx, 20 * s * sy, 15 * s * sz]) + np.array([0.0, yc, 0.0])
             nodule = np.sqrt((x - c[0]) ** 2 + (y - c[1]) ** 2 + (z - zmid - c[2]) ** 2) <= 3.5 * min(sx, sy, sz, 1.0) ** 0.5
             lab[nodule & region] = T["blastic"]
+    _paint_epidural(lab, f, x, y, z, canal, sac, p, T["epidural_tumour"])
+
+
+def _paint_epidural(lab, f, x, y, z, canal, sac, p, tissue: int) -> None:  # type: ignore[no-untyped-def]
+    """The epidural mass (tumour) or collection (abscess, with an enhancing rim 1.3 mm thick)."""
     depth = _mass_depth(f, z)
     if np.isfinite(depth).any():
         has = np.isfinite(depth)
@@ -699,7 +860,10 @@ def _paint_metastasis(lab, f, x, y, z, g, sdf, canal, sac, p) -> None:  # type: 
             allowed |= lab == T["csf"]
         else:
             mass &= ~sac
-        lab[mass & allowed] = T["epidural_tumour"]
+        lab[mass & allowed] = tissue
+        if tissue == T["abscess"]:
+            inner = _inside_ellipse_var(x, y, -1.5, -1.0, 0.85 * p["canal_a"] - 1.3, np.maximum(d - 0.3, 0.0)) & (y > -0.2)
+            lab[mass & allowed & ~inner] = T["abscess_rim"]
 
 
 def _inside_ellipse_var(x, y, cx, cy, a, b):  # type: ignore[no-untyped-def]
@@ -800,30 +964,141 @@ def _plane_points(origin, row_dir, col_dir, spacing, shape):  # type: ignore[no-
 
 @lru_cache(maxsize=96)
 def _plane_labels(f: Findings, origin, row_dir, col_dir, spacing, shape) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Labels of one plane (cached: switching sequence on the same slice does not recompute them)."""
-    x, y, z = _plane_points(origin, row_dir, col_dir, spacing, shape)
-    lab = labels(f, x, y, z)
+    """Labels of one plane (cached: switching sequence on the same slice does not recompute them).
+
+    The geometry is sampled every :data:`GEOMETRY_MM` at most (about the resolution of a scanner); a finer
+    pixel grid (a zoomed 512 × 512 slice) repeats each sample over a block of pixels, as a scanner's
+    zoomed reconstruction interpolates, and the point-spread function then smooths the edges."""
+    factor = [max(1, int(GEOMETRY_MM / s + 1e-9)) for s in spacing]
+    if factor == [1, 1]:
+        x, y, z = _plane_points(origin, row_dir, col_dir, spacing, shape)
+        lab = labels(f, x, y, z)
+    else:
+        fr, fc = factor
+        coarse_shape = (-(-shape[0] // fr), -(-shape[1] // fc))
+        coarse_spacing = (spacing[0] * fr, spacing[1] * fc)
+        shift = [((fc - 1) / 2) * spacing[1] * row_dir[k] + ((fr - 1) / 2) * spacing[0] * col_dir[k] for k in range(3)]
+        coarse_origin = tuple(origin[k] + shift[k] for k in range(3))
+        x, y, z = _plane_points(coarse_origin, row_dir, col_dir, coarse_spacing, coarse_shape)
+        lab = np.repeat(np.repeat(labels(f, x, y, z), fr, axis=0), fc, axis=1)[: shape[0], : shape[1]].copy()
     lab.setflags(write=False)
     return lab
+
+
+#: Finest spacing (mm) at which the geometry is sampled.
+GEOMETRY_MM = 0.5
 
 
 def _seed(*parts: Any) -> int:
     return zlib.crc32(repr(parts).encode())
 
 
-def render(lab: np.ndarray, modality: str, noise: bool = True, seed: int = 0) -> np.ndarray:
-    """Map a label array to CT numbers (HU) or MR signal for ``modality`` (one of :data:`MODALITIES`)."""
+#: Image formation on CT (illustrative magnitudes, mild on purpose): scanner blur as a Gaussian point-spread
+#: function (sigma, mm) that mixes neighbouring tissues at every edge (partial volume), quantum noise (HU),
+#: and beam-hardening "cupping" (HU lost at the centre of the body outline) (Barrett and Keat, 2004).
+CT_PSF_SIGMA_MM = 0.3
+CT_NOISE_HU = 10.0
+CT_CUPPING_HU = 15.0
+MR_PSF_SIGMA_MM = 0.3
+MR_NOISE = 0.015
+#: Coil shading: a posterior spine array coil is most sensitive near the back (relative gain per mm of depth
+#: is small, so the signal relations hold across the spine).
+MR_COIL_SHADING = 0.12
+
+# Trabecular texture: a fixed random field in patient coordinates (so axial and sagittal slices agree); its
+# near-zero level set is a connected network of thin plates, like trabecular bone.
+_TEX_RNG = np.random.default_rng(20261201)
+_TEX_DIRS = _TEX_RNG.normal(size=(8, 3))
+_TEX_DIRS /= np.linalg.norm(_TEX_DIRS, axis=1, keepdims=True)
+_TEX_PHASE = _TEX_RNG.uniform(0, 2 * np.pi, 8)
+#: tissue → (wavelength mm, plate sharpness, CT amplitude HU, MR amplitude): normal marrow fine and dense,
+#: osteoporotic marrow coarse and sparse, sclerosis faint.
+TRABECULAR = {"marrow": (3.0, 0.9, 240.0, 0.05), "osteopenic_marrow": (4.5, 0.55, 200.0, 0.04),
+              "infected_marrow": (3.0, 0.9, 120.0, 0.02), "fracture_oedema": (3.0, 0.9, 140.0, 0.02),
+              "blastic": (2.5, 0.9, 90.0, 0.0)}
+
+
+def trabecular(x: np.ndarray, y: np.ndarray, z: np.ndarray, wavelength: float = 3.0, sharpness: float = 0.9) -> np.ndarray:
+    """Trabecular pattern at points (mm): about 0 in the marrow spaces, up to 1 on the plates (mean removed)."""
+    k = 2 * np.pi / wavelength
+    acc = np.zeros(np.shape(x))
+    for d, ph in zip(_TEX_DIRS, _TEX_PHASE):
+        acc += np.cos(k * (d[0] * x + d[1] * y + d[2] * z) + ph)
+    plates = np.exp(-(acc / (sharpness * np.sqrt(2.0))) ** 2)
+    return plates - 1.0 / np.sqrt(1.0 + 4.0 / sharpness ** 2)  # E[plates] for the Gaussian field (variance 4)
+
+
+def _blur(img: np.ndarray, sigma_px: float) -> np.ndarray:
+    """Separable Gaussian blur (edges replicated), NumPy only."""
+    if sigma_px < 0.2:
+        return img
+    r = max(1, int(np.ceil(2.5 * sigma_px)))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma_px) ** 2)
+    k /= k.sum()
+    out = img
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (r, r)
+        p = np.pad(out, pad, mode="edge")
+        n = out.shape[axis]
+        acc = np.zeros_like(out)
+        for i, w in enumerate(k):
+            acc += w * (p[i:i + n] if axis == 0 else p[:, i:i + n])
+        out = acc
+    return out
+
+
+def render(lab: np.ndarray, modality: str, noise: bool = True, seed: int = 0,
+           coords: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+           spacing: tuple[float, float] | None = None) -> np.ndarray:
+    """Map a label array to CT numbers (HU) or MR signal for ``modality`` (one of :data:`MODALITIES`).
+
+    With ``coords`` (the patient coordinates of every pixel) and ``spacing`` the image is formed as a
+    scanner would: trabecular texture in the marrow, a point-spread function (partial volume at every edge),
+    beam-hardening cupping on CT or coil shading on MR, then noise. Without them, the flat tissue values
+    (plus noise) are returned.
+    """
     if modality not in MODALITIES:
         raise ValueError(f"modality: {modality!r}; accepted: {list(MODALITIES)}")
-    key = "hu" if modality == "CT" else SEQUENCES[modality]
-    lut = np.array([float(tissue_table()[t][key]) for t in TISSUES], dtype=np.float32)
+    ct = modality == "CT"
+    key = "hu" if ct else SEQUENCES[modality]
+    lut = np.array([float(tissue_table()[t][key]) for t in TISSUES], dtype=np.float64)
     out = lut[lab]
+    if coords is not None:
+        x, y, z = coords
+        x, y, z = (np.broadcast_to(c, lab.shape) for c in (x, y, z))
+        for tissue, (wl, sharp, amp_ct, amp_mr) in TRABECULAR.items():
+            m = lab == T[tissue]
+            amp = amp_ct if ct else amp_mr
+            if amp and m.any():
+                out[m] += amp * trabecular(x[m], y[m], z[m], wl, sharp)
+        if spacing is not None:
+            d = float(np.sqrt(spacing[0] * spacing[1]))
+            out = _blur(out, (CT_PSF_SIGMA_MM if ct else MR_PSF_SIGMA_MM) / d)
+        r2 = _outline_r2(x, y, _region_map(z))
+        if ct:
+            out = out - CT_CUPPING_HU * np.clip(1.0 - r2, 0.0, 1.0)
+        else:
+            depth = 60.0 - y
+            out = out * (1.0 + MR_COIL_SHADING * (np.exp(-np.clip(depth, 0, None) / 100.0) - np.exp(-0.6)))
     if noise:
-        sigma = 6.0 if modality == "CT" else 0.015
-        out = out + np.random.default_rng(seed).normal(0.0, sigma, lab.shape).astype(np.float32)
-        if modality != "CT":
-            out = np.clip(out, 0.0, 1.0)
+        sigma = CT_NOISE_HU if ct else MR_NOISE
+        out = out + np.random.default_rng(seed).normal(0.0, sigma, lab.shape)
+    if not ct:
+        out = np.clip(out, 0.0, 1.0)
+    else:
+        out = np.clip(out, -1024.0, 3071.0)
     return out.astype(np.float32)
+
+
+@lru_cache(maxsize=192)
+def _plane_pixels(f: Findings, modality: str, noise: bool, seed: int, origin, row_dir, col_dir, spacing, shape) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Rendered pixels of one plane (cached: interactives revisit the same slices)."""
+    lab = _plane_labels(f, origin, row_dir, col_dir, spacing, shape)
+    coords = _plane_points(origin, row_dir, col_dir, spacing, shape)
+    pix = render(lab, modality, noise, seed, coords=coords, spacing=spacing)
+    pix.setflags(write=False)
+    return pix
 
 
 class Phantom:
@@ -849,7 +1124,8 @@ class Phantom:
 
     def _image(self, modality, plane, origin, row_dir, col_dir, spacing, shape, position) -> Image:  # type: ignore[no-untyped-def]
         lab = _plane_labels(self.findings, tuple(map(float, origin)), row_dir, col_dir, tuple(spacing), tuple(shape))
-        pix = render(lab, modality, self.noise, _seed(self.findings, modality, plane, position, spacing))
+        pix = _plane_pixels(self.findings, modality, self.noise, _seed(self.findings, modality, plane, position, spacing),
+                            tuple(map(float, origin)), row_dir, col_dir, tuple(spacing), tuple(shape))
         return Image(pix, lab, modality, plane, tuple(map(float, origin)), row_dir, col_dir,  # type: ignore[arg-type]
                      (float(spacing[0]), float(spacing[1])), float(position), self.findings)
 
@@ -864,6 +1140,8 @@ class Phantom:
             z = level_centre(lv)
             if lv == self.findings.level and self.findings.collapse:
                 z -= self.findings.collapse * geometry(lv).h * 0.45
+            if lv == self.findings.level and self.findings.kind == "abscess":
+                z = abscess_centre(lv)
         fov = fov or self.FOV
         d = fov / size
         origin = (centre[0] - fov / 2 + d / 2, centre[1] - fov / 2 + d / 2, float(z))
@@ -887,6 +1165,15 @@ class Phantom:
         origin = (float(x), -2.0 - self.FOV / 2 + d / 2, cz + (height - 1) * d / 2)
         return self._image(modality, "sagittal", origin, (0.0, 1.0, 0.0), (0.0, 0.0, -1.0), (d, d),
                            (height, size), float(x))
+
+    def whole_spine(self, modality: str = "T1", size: int = 128) -> Image:
+        """The midline sagittal screening view of the whole modelled spine, C3 to L5 (NICE asks for sagittal
+        whole-spine MRI: a second deposit elsewhere changes management), 1 mm pixels by default."""
+        top = level_centre(LEVELS[0]) + geometry(LEVELS[0]).h / 2 + 8.0
+        bottom = level_centre(LEVELS[-1]) - geometry(LEVELS[-1]).h / 2 - 12.0
+        d = self.FOV / size
+        height = int(round((top - bottom) / d))
+        return self.sagittal(modality, size=size, height=height, centre_z=(top + bottom) / 2)
 
     def axial_series(self, modality: str = "CT", spacing: float = 4.0, z_range: tuple[float, float] | None = None,
                      size: int = 128) -> list[Image]:
@@ -953,8 +1240,8 @@ def escc_findings(image: Image) -> dict[str, bool]:
         raise ValueError(f"image.plane: {image.plane!r}; ESCC is graded on an axial image")
     x, y, z = image.coordinates()
     p = _profile(z)
-    tumour = image.labels == T["epidural_tumour"]
-    neural = (image.labels == T["cord"]) | (image.labels == T["nerve_root"])
+    tumour = np.isin(image.labels, [T["epidural_tumour"], T["abscess"], T["abscess_rim"]])
+    neural = np.isin(image.labels, [T["cord"], T["nerve_root"], T["cord_oedema"]])
     csf = image.labels == T["csf"]
     normal_sac = _inside_shape(x, y, *_sac_spec(p))
     neighbours = np.zeros_like(neural)
