@@ -51,7 +51,6 @@ def _valid(data: Any) -> bool:
 
 def load() -> dict[str, Any]:
     """The progress record (created, with a new learner id, on first use)."""
-    global _memory
     p = path()
     try:
         data = json.loads(p.read_text(encoding="utf-8"))

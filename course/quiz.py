@@ -16,9 +16,15 @@ Six kinds of question:
   self-checks only, never graded.
 
 Each question names the learning objective it tests and its ``level`` (:data:`LEVELS`: recall,
-application or reasoning; defined in docs/CONVENTIONS.md, "Question levels"). :class:`SelfCheck` is the widget: native radio
-buttons, check boxes, a text box and a button, so it is usable by keyboard (Tab, arrows, Space,
-Enter). It can be driven headless: ``sc.answer(value); sc.submit(); sc.feedback.value``.
+application or reasoning; defined in docs/CONVENTIONS.md, "Question levels"). :class:`SelfCheck` is the widget: a
+column of native check boxes whose labels wrap (:class:`ChoiceGroup`; a choose-one question clears
+the other boxes), a text box and a button, so it is usable by keyboard in JupyterLab (Tab to each
+option, Space to tick, Enter on the button; arrow keys are JupyterLab's, they move between cells).
+Options appear in an order shuffled per learner (:func:`option_order`, from the learner id in the
+progress file); an empty answer gets a prompt, never a verdict or the key. Every Check is recorded
+in the learner's own progress file (:mod:`course.progress`); :func:`quiz` ends with "Review what I
+got wrong" (:class:`ReviewPanel`) and module 00 shows :class:`ProgressPanel`. Headless:
+``sc.answer(value); sc.submit(); sc.feedback.value``.
 
 These are *formative* self-checks; the graded questions live only in the instructors' nbgrader
 course and are different items.

@@ -184,17 +184,21 @@ def axe_source() -> tuple[str | None, str]:
 
 #: Where a node counts as course content: cell outputs and rendered Markdown.
 COURSE_SELECTOR = ".jp-OutputArea-output, .jp-RenderedMarkdown, .jp-RenderedHTMLCommon"
+#: Inside course content, the internals of an ipywidgets control (the slider's noUiSlider handle,
+#: whose accessible name ipywidgets does not set) belong to the widget library, counted apart.
+LIBRARY_SELECTOR = ".noUi-target"
 
 _AXE_RUN = """async (args) => {
-  const [contextSel, courseSel] = args;
+  const [contextSel, courseSel, librarySel] = args;
   const ctx = contextSel ? document.querySelector(contextSel) : document;
   const res = await axe.run(ctx, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-                                  resultTypes: ['violations', 'incomplete']});
+                                  resultTypes: ['violations', 'incomplete'], elementRef: true});
   const pack = (items) => items.map(v => ({id: v.id, impact: v.impact, help: v.help,
      nodes: v.nodes.map(n => {
-        const el = document.querySelector(n.target[0]);
-        return {target: n.target.join(' '), html: n.html.slice(0, 200),
-                course: !!(el && el.closest(courseSel)), impact: n.impact};
+        const el = n.element;
+        const inCourse = !!(el && el.closest && el.closest(courseSel));
+        return {target: n.target.join(' '), html: n.html.slice(0, 200), impact: n.impact,
+                course: inCourse && !el.closest(librarySel), library: inCourse && !!el.closest(librarySel)};
      })}));
   return {violations: pack(res.violations), incomplete: pack(res.incomplete)};
 }"""
@@ -204,17 +208,19 @@ def axe_audit(page: Any, source: str, context: str | None = None) -> dict[str, A
     """Run axe-core (WCAG 2.1 A/AA rules) in the page; split nodes into course content and the rest."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=source)
-    return page.evaluate(_AXE_RUN, [context, COURSE_SELECTOR])
+    return page.evaluate(_AXE_RUN, [context, COURSE_SELECTOR, LIBRARY_SELECTOR])
 
 
 def tally(result: dict[str, Any]) -> dict[str, Any]:
     """Counts of an audit: serious/critical violations caused by course content, JupyterLab's own, incomplete."""
-    out = {"course_serious": [], "course_other": [], "host": [], "incomplete": []}
+    out = {"course_serious": [], "course_other": [], "library": [], "host": [], "incomplete": []}
     for v in result["violations"]:
         for n in v["nodes"]:
             impact = n.get("impact") or v.get("impact")
             entry = f"{v['id']} ({impact}): {n['target']}"
-            if n["course"]:
+            if n.get("library"):
+                out["library"].append(entry)
+            elif n["course"]:
                 (out["course_serious"] if impact in {"serious", "critical"} else out["course_other"]).append(entry)
             else:
                 out["host"].append(entry)

@@ -133,6 +133,7 @@ def _modules() -> list[str]:
     return sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 
+@pytest.mark.timeout(1800)
 def test_accessibility_of_every_module(tmp_path, request):
     _require_browser()
     source, reason = B.axe_source()
@@ -152,7 +153,9 @@ def test_accessibility_of_every_module(tmp_path, request):
             for name in _modules():
                 B.open_notebook(page, base, token, name)
                 B.run_all(page)
-                page.wait_for_timeout(1000)
+                # Every module ends with widgets (its self-check): audit once they are drawn.
+                page.locator(".jp-OutputArea-output .jupyter-widgets").first.wait_for(timeout=60_000)
+                page.wait_for_timeout(1500)
                 result = B.axe_audit(page, source)
                 report[name] = B.tally(result)
                 # Close the kernel's tab state: shut the kernel down to keep the machine light.

@@ -23,7 +23,9 @@ def test_end_to_end_cycle(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_GRADING_SECRET", SECRET)
     course = make_course(tmp_path)
     exchange = tmp_path / "exchange"
-    env = grading_env(COURSE_EXCHANGE=str(exchange))
+    # One OS user plays all three students here, so the exchange's owner check is off for the cycle; it
+    # is shown refusing below, and with real system users in tests/test_hub.py.
+    env = grading_env(COURSE_EXCHANGE=str(exchange), COURSE_STRICT_OWNER="0")
     run_cli(course, "generate", A, env=env)
     run_cli(course, "release", A, env=env)
     released = exchange / "spine-metastases" / "outbound" / A / f"{A}.ipynb"
@@ -55,6 +57,11 @@ def test_end_to_end_cycle(tmp_path, monkeypatch):
         nbformat.write(nb, mine)
         subprocess.run([*nbg, "submit", A, f"--student={sid}", *common], cwd=home, env=env, check=True,
                        capture_output=True)
+    # With the owner check on, every folder here belongs to this one OS user, not to the student it
+    # names: collect refuses them all, says so, and collects nothing.
+    strict = run_cli(course, "collect", A, env={**env, "COURSE_STRICT_OWNER": "1"})
+    assert strict.stdout.count("Refused") == len(students), strict.stdout
+    assert not (course / "submitted").exists() or not any((course / "submitted").iterdir())
     run_cli(course, "collect", A, env=env)
     assert sorted(p.name for p in (course / "submitted").iterdir()) == sorted(students)
     run_cli(course, "autograde", A, "--workers", "2", "--quiet", env=env)

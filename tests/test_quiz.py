@@ -365,7 +365,6 @@ def test_review_panel_shows_again_what_was_wrong():
 
 def test_quiz_renders_the_review_control_and_returns_no_repr(monkeypatch):
     import ipywidgets as W
-    from IPython.display import display  # noqa: F401
 
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.extend(a))
