@@ -35,7 +35,7 @@ from course.imaging.phantom import (
     window,
     window_preset,
 )
-from course.plotting import PALETTE, bake_background
+from course.plotting import PALETTE, Backdrop, bake_background, render_bitmap
 from course.widgets import FigureApp, Rendered
 
 #: Named teaching scenarios: label → findings.
@@ -163,6 +163,51 @@ def annotate(ax: Any, image: Image, fontsize: float | None = None) -> list[Any]:
     return out + [line, label]
 
 
+class Overlay(Backdrop):
+    """Orientation letters and a scale bar rasterised once and painted *over* an interactive's image
+    (text is most of a redraw's cost). ``letters`` and ``scale_mm`` say what it shows (for tests and alt)."""
+
+    def __init__(self, rgba: Any, letters: dict[str, str], scale_mm: int) -> None:
+        super().__init__(rgba)
+        self.letters, self.scale_mm = letters, scale_mm
+        self.set_zorder(10)
+        # Keep only the box that holds ink: compositing a whole-figure bitmap costs more than the letters.
+        alpha = np.asarray(rgba)[..., 3]
+        rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
+        if rows.size:
+            self._crop = np.ascontiguousarray(np.asarray(rgba)[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1][::-1])
+            self._at = (int(cols[0]), int(alpha.shape[0] - 1 - rows[-1]))
+        else:
+            self._crop, self._at = None, (0, 0)
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or self._crop is None:
+            return
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, self._at[0], self._at[1], self._crop)
+        gc.restore()
+
+
+def annotation_overlay(fig: Figure, ax: Any, image: Image) -> Overlay:
+    """Freeze :func:`annotate` for ``image`` shown in ``ax`` (current limits) into an :class:`Overlay` on ``fig``."""
+    holder: dict[str, Any] = {}
+
+    def draw(scratch: Figure) -> None:
+        scratch.patch.set_alpha(0.0)
+        sax = scratch.add_axes(ax.get_position().bounds)
+        sax.set_axis_off()
+        sax.imshow(np.zeros(image.pixels.shape), alpha=0.0)
+        sax.set_xlim(ax.get_xlim())
+        sax.set_ylim(ax.get_ylim())
+        holder["artists"] = annotate(sax, image)
+
+    rgba = render_bitmap(draw, tuple(fig.get_size_inches()))
+    x0, x1 = sorted(ax.get_xlim())
+    overlay = Overlay(rgba, orientation_letters(image), scale_bar_mm((x1 - x0) * image.spacing[1]))
+    fig.add_artist(overlay)
+    return overlay
+
+
 def signal_word(tissue: str, modality: str) -> str:
     """How ``tissue`` looks on ``modality`` compared with normal marrow (words, for text and alt)."""
     table = tissue_table()
@@ -234,13 +279,13 @@ class CTWindowApp(FigureApp):
         ph = Phantom(self.findings)
         self._images = {"axial": ph.axial("CT"), "sagittal": ph.sagittal("CT")}
         self._ax, self._art, self._ttl = _image_axes(fig, (0.0, 0.02, 0.5, 0.88), (144, 128))
-        # Orientation letters and scale bar for each plane (shown in turn).
-        self._marks = {}
+        # Orientation letters and scale bar for each plane (shown in turn), frozen into overlays.
+        self._marks: dict[str, list[Any]] = {}
         for plane, img in self._images.items():
             rows, cols = img.pixels.shape
             self._ax.set_xlim(-0.5, cols - 0.5)
             self._ax.set_ylim(rows - 0.5, -0.5)
-            self._marks[plane] = annotate(self._ax, img)
+            self._marks[plane] = [annotation_overlay(fig, self._ax, img)]
         ax = fig.add_axes((0.6, 0.16, 0.36, 0.72))
         hu = np.linspace(-1100, 1500, 400)
         self._ramp_hu = hu
@@ -363,7 +408,8 @@ class SequenceExplorer(FigureApp):
         self._levels_drawn = False
         self._ax_ax, self._ax, self._ax_t = _image_axes(fig, (0.53, 0.1, 0.45, 0.8), (128, 128))
         ph = Phantom()
-        self._marks = annotate(self._sag_ax, ph.sagittal("T1")) + annotate(self._ax_ax, ph.axial("T1"))
+        self._marks = [annotation_overlay(fig, self._sag_ax, ph.sagittal("T1")),
+                       annotation_overlay(fig, self._ax_ax, ph.axial("T1"))]
 
     def render(self, fig: Figure, scenario: str = "Lytic metastasis", sequence: str = "T1", z_mm: int = 0,
                x_mm: int = 0) -> Rendered:
@@ -464,8 +510,7 @@ class SpotTheLesion(FigureApp):
     def setup(self, fig: Figure) -> None:
         self._panels = [_image_axes(fig, (0.05 + 0.5 * i, 0.02, 0.44, 0.88), (144, 128)) for i in range(2)]
         sample = Phantom().sagittal("T1", centre_z=level_centre("T9"))
-        for ax, _, _ in self._panels:
-            annotate(ax, sample)
+        self._marks = [annotation_overlay(fig, ax, sample) for ax, _, _ in self._panels]
         self._labelled = False
 
     def _on_change(self, change: dict[str, Any]) -> None:
@@ -572,7 +617,7 @@ class GradeTheESCC(FigureApp):
 
     def setup(self, fig: Figure) -> None:
         self._ax, self._art, self._ttl = _image_axes(fig, (0.02, 0.02, 0.96, 0.88), (128, 128))
-        annotate(self._ax, self.view(0))
+        self._marks = [annotation_overlay(fig, self._ax, self.view(0))]
         self._contours: list[Any] = []
 
     def _on_change(self, change: dict[str, Any]) -> None:

@@ -716,6 +716,10 @@ def _label_spine(lab: np.ndarray, f: Findings, x: np.ndarray, y: np.ndarray, z: 
     # Disc column, then the bodies painted over it (a collapsed endplate is filled by disc).
     ypost = -1.5 * np.clip(1 - (x / p["a"]) ** 2, 0, None)
     column = (_ellipse(x, y, 0.0, 1.0 - p["b"], p["a"] + 0.5, p["b"] + 0.5) <= 0) & (y <= ypost + 0.5)
+    lo, hi = _column_limits()
+    if z.min() < lo or z.max() > hi:  # the column ends at the C2–C3 and L5–S1 discs
+        column &= (z > lo) & (z < hi)
+        _paint_end_segments(lab, x, y, z, marrow)
     lab[column] = T["disc"]
     body_sdf = {}
     for lv in needed:
@@ -749,6 +753,58 @@ def _label_spine(lab: np.ndarray, f: Findings, x: np.ndarray, y: np.ndarray, z: 
     # The dura: a thin dark line where the thecal sac meets epidural fat.
     dura = _inside_shape(x, y, *_sac_spec(p, grow=0.7))
     lab[dura & ~sac & (lab == T["epidural_fat"])] = T["dura"]
+
+
+@lru_cache(maxsize=1)
+def _column_limits() -> tuple[float, float]:
+    """z (mm) of the bottom of C2 and the top of S1: the disc column runs between them."""
+    c3, l5 = geometry(LEVELS[0]), geometry(LEVELS[-1])
+    up = dimensions()["upper_cervical"]["C2"]
+    return l5.zc - l5.h / 2 - l5.disc, c3.zc + c3.h / 2 + up["disc_below"]
+
+
+def _rounded_block(x, y, z, cy: float, a: float, b: float, z0: float, z1: float, r: float = 2.0):  # type: ignore[no-untyped-def]
+    """Signed distance (approximate, mm) to a vertical elliptic block with rounded edges."""
+    foot = _ellipse(x, y, 0.0, cy, a, b)
+    height = np.maximum(z0 - z, z - z1)
+    u, v = foot + r, height + r
+    return np.hypot(np.maximum(u, 0), np.maximum(v, 0)) + np.minimum(np.maximum(u, v), 0) - r
+
+
+def _paint_end_segments(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray, marrow: int) -> None:
+    """C2 (body and dens), C1 (anterior and posterior arches) and the sacrum (S1–S5, tilting backwards),
+    drawn for views that reach beyond C3–L5 (the whole-spine screening view); lesions stay in C3–L5."""
+    lo, hi = _column_limits()
+    dims = dimensions()
+    if z.max() > hi:
+        c2, c1 = dims["upper_cervical"]["C2"], dims["upper_cervical"]["C1"]
+        cy = 1.0 - c2["depth_half"]
+        top = hi + c2["height"]
+        body = _rounded_block(x, y, z, cy, c2["width_half"], c2["depth_half"], hi, top)
+        dens = _rounded_block(x, y, z, cy + 2.0, c2["dens_radius"], c2["dens_radius"], top - 2.0,
+                              top + c2["dens_height"], r=c2["dens_radius"] - 0.5)
+        g3 = geometry(LEVELS[0])
+        spinous = _capsule(y, z, (g3.canal_cy + g3.canal_b + 3.5, hi + 6.0), (g3.canal_cy + g3.canal_b + 20.0, hi + 2.0), 3.5)
+        spinous = np.maximum(spinous, np.abs(x) - 3.0)
+        zc1 = top + c2["dens_height"] / 2 + 2.0
+        front = cy + 2.0 - c2["dens_radius"] - c1["gap_above_dens"] - c1["anterior_arch_radius"]
+        arch = np.hypot(y - front, z - zc1) - c1["anterior_arch_radius"]
+        back = np.hypot(y - (g3.canal_cy + g3.canal_b + 4.0), z - zc1) - 4.0
+        ring = np.maximum(np.minimum(arch, back), np.abs(x) - c1["ring_a"] / 2)
+        sdf = np.minimum(np.minimum(body, dens), np.minimum(spinous, ring))
+        _paint_bone(lab, sdf, marrow)
+    if z.min() < lo:
+        sac = dims["sacrum"]
+        ztop, shift = lo, 0.0
+        for i, seg in enumerate(sac["segments"]):
+            taper = 1.0 - 0.15 * i
+            b = sac["s1_depth_half"] * taper
+            shift += np.tan(np.deg2rad(sac["tilt_deg_per_segment"] * (i + 1))) * seg * 0.5
+            sdf = _rounded_block(x, y, z, 1.0 - b + shift, sac["s1_width_half"] * taper, b, ztop - seg, ztop)
+            _paint_bone(lab, sdf, marrow)
+            if i < len(sac["segments"]) - 1:  # rudimentary discs between the fused segments
+                lab[(np.abs(z - (ztop - seg)) < 0.6) & (sdf < -CORTEX - 1.0)] = T["cortex"]
+            ztop -= seg
 
 
 def _mass_span(f: Findings) -> tuple[float, float]:
@@ -1167,10 +1223,13 @@ class Phantom:
                            (height, size), float(x))
 
     def whole_spine(self, modality: str = "T1", size: int = 128) -> Image:
-        """The midline sagittal screening view of the whole modelled spine, C3 to L5 (NICE asks for sagittal
-        whole-spine MRI: a second deposit elsewhere changes management), 1 mm pixels by default."""
-        top = level_centre(LEVELS[0]) + geometry(LEVELS[0]).h / 2 + 8.0
-        bottom = level_centre(LEVELS[-1]) - geometry(LEVELS[-1]).h / 2 - 12.0
+        """The midline sagittal screening view of the whole spine, C1 to the sacrum (NICE asks for sagittal
+        whole-spine MRI: a second deposit elsewhere changes management), 1 mm pixels by default. C1, C2 and the
+        sacrum are drawn here with simple shapes; lesions are placed from C3 to L5."""
+        dims = dimensions()
+        c2, c1 = dims["upper_cervical"]["C2"], dims["upper_cervical"]["C1"]
+        top = _column_limits()[1] + c2["height"] + c2["dens_height"] + 2 * c1["anterior_arch_radius"]
+        bottom = _column_limits()[0] - sum(dims["sacrum"]["segments"]) - 6.0
         d = self.FOV / size
         height = int(round((top - bottom) / d))
         return self.sagittal(modality, size=size, height=height, centre_z=(top + bottom) / 2)
