@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -39,8 +40,8 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-b
 TARGET_MS = 100.0
 #: (import, constructor, label of the slider pressed)
 APPS = [
-    ("from course.complications import CorrectedCalciumApp", "CorrectedCalciumApp()", "Albumin"),
-    ("from course.treatment import LqExplorer", "LqExplorer()", "fractions"),
+    ("from course.complications_apps import CorrectedCalciumApp", "CorrectedCalciumApp()", "Albumin"),
+    ("from course.treatment_apps import LqExplorer", "LqExplorer()", "fractions"),
     ("from course.imaging.exercises import CTWindowApp", "CTWindowApp()", "centre"),
 ]
 
@@ -52,7 +53,7 @@ OBSERVER = """
     window.__kdInstalled = true;
   }
   window.__img = [];
-  const target = box.querySelector('.widget-html') || box;
+  const target = [...box.querySelectorAll('.widget-html')].find(e => e.querySelector('img')) || box;
   if (window.__obs) window.__obs.disconnect();
   window.__obs = new MutationObserver(() => window.__img.push(performance.now()));
   window.__obs.observe(target, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
@@ -105,6 +106,24 @@ def _start_lab(work: Path, state: Path) -> tuple[subprocess.Popen, str, str, Pat
     raise SystemExit("JupyterLab did not start in 90 s")
 
 
+def _wait_idle(page, timeout: float = 90.0) -> None:
+    """Accept any dialog, then wait until the kernel has reported idle for about half a second."""
+    idle = page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="idle"]')
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    deadline, calm = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline:
+        if accept.count() and accept.first.is_visible():
+            accept.first.click()
+            calm = 0
+        elif idle.count():
+            calm += 1
+            if calm >= 3:
+                return
+        else:
+            calm = 0
+        page.wait_for_timeout(200)
+
+
 def measure(presses: int) -> tuple[list[dict], dict]:
     from playwright.sync_api import sync_playwright
 
@@ -120,13 +139,18 @@ def measure(presses: int) -> tuple[list[dict], dict]:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=2)
             page.goto(f"{base}/lab/tree/latency.ipynb?token={token}")
             page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
-            idle = page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
-            idle.first.wait_for(timeout=90_000)
-            accept = page.locator(".jp-Dialog .jp-mod-accept")
-            if accept.count():
-                accept.first.click()
-            page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            first = page.locator(".widget-slider", has=page.locator(".widget-label", has_text=APPS[0][2])).first
+            for attempt in (1, 2, 3):  # a slow kernel start can swallow the first Run All
+                _wait_idle(page)
+                page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+                page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+                try:
+                    first.wait_for(state="attached", timeout=45_000)
+                    break
+                except Exception:
+                    if attempt == 3:
+                        page.screenshot(path=str(tmp.parent / "browser-latency-failure.png"))
+                        raise
             for _imp, ctor, label in APPS:
                 slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text=label)).first
                 slider.wait_for(state="attached", timeout=90_000)

@@ -162,7 +162,8 @@ def frame_html(rgba: Any, alt: str, scale: float = SCALE) -> str:
     pixels = np.asarray(rgba)
     h, w = pixels.shape[:2]
     buf = io.BytesIO()
-    Image.frombuffer("RGBA", (w, h), pixels, "raw", "RGBA", 0, 1).convert("RGB").save(
+    # Read as RGBX: the JPEG encoder skips the (opaque) alpha byte, no RGB copy is made.
+    Image.frombuffer("RGBX", (w, h), pixels, "raw", "RGBX", 0, 1).save(
         buf, format="jpeg", quality=FRAME_QUALITY, subsampling=0)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     text = html.escape(alt, quote=True)
