@@ -154,7 +154,7 @@ def test_accessibility_of_every_module(tmp_path, request):
                 B.open_notebook(page, base, token, name)
                 B.run_all(page)
                 # Every module ends with widgets (its self-check): audit once they are drawn.
-                page.locator(".jp-OutputArea-output .jupyter-widgets").first.wait_for(timeout=60_000)
+                page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .jupyter-widgets").first.wait_for(timeout=90_000)
                 page.wait_for_timeout(1500)
                 result = B.axe_audit(page, source)
                 report[name] = B.tally(result)

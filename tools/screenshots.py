@@ -33,7 +33,7 @@ SHOTS = ROOT / "docs" / "screenshots"
 REPORT = ROOT / "docs" / "accessibility.md"
 
 #: The main interactive: the widget box of a figure app (an image next to controls).
-INTERACTIVE = (".jp-OutputArea-output .widget-vbox:has(> .widget-html img):has(.widget-slider, .widget-dropdown, "
+INTERACTIVE = (".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .widget-vbox:has(> .widget-html img):has(.widget-slider, .widget-dropdown, "
                ".widget-toggle-buttons, .widget-checkbox, .widget-radio-box)")
 
 
@@ -44,10 +44,10 @@ def _shot_module(page, base: str, token: str, name: str, source: str) -> dict:
     page.screenshot(path=str(SHOTS / f"{stem}_first_screen.png"))
     B.run_all(page)
     page.wait_for_timeout(1000)
-    page.locator(".jp-OutputArea-output .jupyter-widgets").first.wait_for(timeout=60_000)
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .jupyter-widgets").first.wait_for(timeout=90_000)
     page.wait_for_timeout(1500)
     audit = B.tally(B.axe_audit(page, source))
-    audit["widgets"] = page.locator(".jp-OutputArea-output .jupyter-widgets").count()
+    audit["widgets"] = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .jupyter-widgets").count()
     app = page.locator(INTERACTIVE).first
     if app.count():
         app.scroll_into_view_if_needed()
@@ -55,7 +55,7 @@ def _shot_module(page, base: str, token: str, name: str, source: str) -> dict:
         app.screenshot(path=str(SHOTS / f"{stem}_interactive.png"))
         audit["interactive"] = f"{stem}_interactive.png"
     else:
-        quiz = page.locator(".spine-quiz").first
+        quiz = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .spine-quiz").first
         if quiz.count():
             quiz.scroll_into_view_if_needed()
             quiz.screenshot(path=str(SHOTS / f"{stem}_interactive.png"))
