@@ -145,7 +145,7 @@ def measure(presses: int) -> tuple[list[dict], dict]:
                 page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
                 page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
                 try:
-                    first.wait_for(state="attached", timeout=45_000)
+                    first.wait_for(state="attached", timeout=90_000)
                     break
                 except Exception:
                     if attempt == 3:
