@@ -96,7 +96,11 @@ def _table(rows: dict[str, dict], label: str) -> list[str]:
     for name, r in rows.items():
         if name.startswith("_"):
             continue
-        lines.append(f"| {name} | {len(r['course_serious'])} | {len(r['course_other'])} | {len(r['host'])} | "
+        if "_error" in r:
+            lines.append(f"| {name} | not audited ({r['_error']}) | | | | |")
+            continue
+        lines.append(f"| {name} | {len(r['course_serious'])} | {len(r['course_other'])} | "
+                     f"{len(r.get('library', []))} | {len(r['host'])} | "
                      f"{len(r['incomplete'])} |")
     return lines
 
@@ -115,7 +119,7 @@ def write_report(modules: dict[str, dict], site: dict[str, dict] | None, seconds
     for name, r in {**modules, **(site or {})}.items():
         if name.startswith("_"):
             continue
-        for kind in ("course_serious", "course_other", "library", "host", "incomplete"):
+        for kind in ("course_serious", "course_other", "library", "host", "incomplete") if "_error" not in r else ():
             if r.get(kind):
                 uniq = sorted(set(x.split(":")[0] for x in r[kind]))
                 details.append(f"- **{name}**, {kind.replace('_', ' ')}: {', '.join(uniq)}")
@@ -154,7 +158,12 @@ def main(argv: list[str] | None = None) -> int:
         page = context.new_page()
         try:
             for name in names:
-                modules[name] = _shot_module(page, base, token, name, source)
+                try:
+                    modules[name] = _shot_module(page, base, token, name, source)
+                except Exception as exc:  # noqa: BLE001 - a module that times out is reported, the rest go on
+                    print(f"{name}: not audited ({type(exc).__name__})", flush=True)
+                    modules[name] = {"_error": type(exc).__name__}
+                    continue
                 print(f"{name}: {len(modules[name]['course_serious'])} serious in course content, "
                       f"{modules[name]['widgets']} widget views, interactive: {modules[name].get('interactive')}",
                       flush=True)
