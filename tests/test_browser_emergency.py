@@ -78,7 +78,8 @@ def test_time_is_spine_by_keyboard(lab, request):
             assert after.startswith(ALT_START)
 
             # A check box: focus it and press Space; the explanation must name the missed step.
-            box = page.locator(".widget-checkbox", has_text="Bladder scan").locator("input[type=checkbox]")
+            # (the self-checks' options are check boxes too: take the interactive's, by its exact label)
+            box = page.get_by_role("checkbox", name="Bladder scan; catheter if in retention", exact=True)
             box.focus()
             box.press("Space")
             expect(box).not_to_be_checked(timeout=10_000)
