@@ -108,7 +108,7 @@ def test_no_unfinished_content(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_local_links_resolve(path):
-    for target in re.findall(r"\]\(([^)\s]+)\)", markdown(read(path))):
+    for target in re.findall(r'\]\(([^)\s]+)(?:\s+"[^"]*")?\)', markdown(read(path))):
         if re.match(r"^(https?:|mailto:|#)", target):
             continue
         assert (path.parent / target.split("#")[0]).exists(), f"broken link {target}"
