@@ -266,7 +266,7 @@ def show_markdown(text: str) -> None:
 MODULE_KEYS = ("source_document", "statpearls_spinal_mets", "nice_ng234", "shah2011_imaging", "jung2003_collapse",
                "bilsky2010_escc", "radiopaedia_escc", "radiopaedia_hu", "radiopaedia_ct_windowing", "dicom_ps33",
                "conus_level_sources", "nice_qs56", "nice_cg75", "panjabi1991_cervical", "panjabi1991_thoracic",
-               "panjabi1992_lumbar", "bernstein2004_pulse_sequences", "barrett2004_ct_artefacts")
+               "panjabi1992_lumbar", "grays_anatomy", "bernstein2004_pulse_sequences", "barrett2004_ct_artefacts")
 
 
 def module_reference_keys() -> list[str]:

@@ -8,10 +8,16 @@ algorithm); a modality then maps labels to CT numbers (HU) or relative MR signal
 
 The geometry depends on the region (:func:`geometry` gives the numbers of each level): cervical bodies
 are small and wide with a wide, triangular canal and a broad cord; thoracic bodies are larger with a
-small round canal; lumbar bodies are the largest, with a triangular canal. The cord tapers over T12–L1
-(the conus) and ends at about the L1–L2 disc; below it the thecal sac holds the cauda equina — small
-nerve-root bundles floating in CSF — and no cord. C1, C2 and the sacrum are not modelled. T7–T11 keep
-the dimensions of the original thoracic phantom (T9 is centred on z = 0).
+small round canal; lumbar bodies are the largest, with a triangular canal. Canal diameters and pedicle
+widths are given level by level (``spine_dimensions.yaml``, rounded teaching numbers following Panjabi et
+al.'s trends, not checked against their tables [M]). Neighbouring vertebrae meet at facet joints: the
+superior articular process of the lower vertebra and the inferior process of the upper one, with a thin
+joint space (cartilage and fluid) between them at the level of the disc (:func:`facet_joints`). The cord
+tapers over T12–L1 (the conus) and ends at about the L1–L2 disc; below it the thecal sac holds the cauda
+equina — small nerve-root bundles floating in CSF — and no cord. The sac ends at about S2
+(:func:`thecal_sac_end`); below it the sacral canal holds epidural fat, the last roots and the filum
+terminale. C1, C2 and the sacrum are drawn (simply) for the whole-spine view; lesions are placed from C3 to
+L5. T7–T11 keep the dimensions of the original thoracic phantom (T9 is centred on z = 0).
 
 Pathology is described by :class:`Findings`:
 
@@ -43,7 +49,8 @@ import yaml
 # ----------------------------------------------------------------------------------------------
 # Vocabulary
 # ----------------------------------------------------------------------------------------------
-#: Levels by region. C1/C2 (atlas and axis, a different shape) and the sacrum are not modelled.
+#: Levels by region (lesions go here). C1/C2 (atlas and axis, a different shape) and the sacrum are drawn only in
+#: the whole-spine view.
 REGIONS: dict[str, tuple[str, ...]] = {
     "cervical": ("C3", "C4", "C5", "C6", "C7"),
     "thoracic": tuple(f"T{i}" for i in range(1, 13)),
@@ -177,6 +184,8 @@ _ROOTS: tuple[tuple[float, float], ...] = (
     (-0.35, 0.0), (0.35, 0.0), (-0.95, -0.15), (0.95, -0.15),
 )
 _ROOT_COUNT = {"T12": 12, "L1": 12, "L2": 12, "L3": 10, "L4": 8, "L5": 6}
+#: Root bundles left in the sacral canal at S1, S2, S3 and S4–S5 (the lower sacral and coccygeal roots).
+_SACRAL_ROOTS = (6, 4, 2, 0)
 
 
 @dataclass(frozen=True)
@@ -199,6 +208,8 @@ class LevelGeometry:
     env_cy: float
     env_a: float
     env_b: float
+    #: Transverse width (mm) of each pedicle at its narrowest (the isthmus, beside the widest point of the canal).
+    pedicle_w: float = 6.5
 
     @property
     def k(self) -> float:
@@ -216,6 +227,47 @@ class LevelGeometry:
     @property
     def neural_front(self) -> float:
         return self.env_cy - self.env_b
+
+    @property
+    def canal_x_max(self) -> float:
+        """Half of the canal's widest transverse extent (a triangular canal is widest a little in front of its
+        centre)."""
+        return self.canal_a * _tri_widest(self.tri)
+
+    @property
+    def canal_width(self) -> float:
+        """Transverse diameter (mm) of the canal."""
+        return 2 * self.canal_x_max
+
+    @property
+    def canal_depth(self) -> float:
+        """Sagittal (antero-posterior) diameter (mm) of the canal."""
+        return 2 * self.canal_b
+
+
+def _tri_widest(tri: float) -> float:
+    """max over t of (1 − tri·t)·√(1 − t²): the widest point of a canal-like shape, relative to its semi-axis."""
+    if tri <= 0:
+        return 1.0
+    t = (1 - np.sqrt(1 + 8 * tri * tri)) / (4 * tri)
+    return float((1 - tri * t) * np.sqrt(1 - t * t))
+
+
+def _scaled_canal(anchor: dict[str, float], width: float, depth: float, scale_env: bool = False) -> dict[str, float]:
+    """A region's canal anchor resized to a canal ``width`` × ``depth`` mm: the canal front stays at the body's
+    posterior wall (y = −1.5); the sac and the neural envelope move and scale with the canal (the cord keeps
+    its size unless ``scale_env``, as in the narrowing sacral canal)."""
+    out = dict(anchor)
+    ca = width / 2 / _tri_widest(anchor["tri"])
+    cb = depth / 2
+    ry, rx = cb / anchor["canal_b"], ca / anchor["canal_a"]
+    out["canal_a"], out["canal_b"] = ca, cb
+    for key in ("sac_front", "sac_back", "env_cy"):
+        out[key] = -1.5 + (anchor[key] + 1.5) * ry
+    out["sac_a"] = anchor["sac_a"] * rx
+    if scale_env:
+        out["env_a"], out["env_b"] = anchor["env_a"] * rx, anchor["env_b"] * ry
+    return out
 
 
 def region_of(level: str) -> str:
@@ -243,8 +295,10 @@ def _geometry_table() -> dict[str, LevelGeometry]:
         canal = {key: sum(w * _CANAL_ANCHORS[r][key] for r, w in mix.items()) for key in _CANAL_ANCHORS["thoracic"]}
         if len(mix) == 1:
             canal = dict(_CANAL_ANCHORS[region])
+        width, depth, pedicle = (float(v) for v in dimensions()["levels"][lv])
+        canal = _scaled_canal(canal, width, depth)
         h, disc, a, b = _BODIES[lv]
-        table[lv] = LevelGeometry(lv, region, centres[lv], h, disc, a, b, **canal)
+        table[lv] = LevelGeometry(lv, region, centres[lv], h, disc, a, b, **canal, pedicle_w=pedicle)
     return table
 
 
@@ -306,7 +360,61 @@ def _profile(z: np.ndarray) -> dict[str, np.ndarray]:
                                                          "sac_a", "env_cy", "env_a", "env_b")}
     out["a"] = np.interp(zz, arr["edge_z"], arr["edge_a"])
     out["b"] = np.interp(zz, arr["edge_z"], arr["edge_b"])
+    out["front"] = np.full(np.shape(zz), -1.5)
+    out["sac_scale"] = np.ones(np.shape(zz))
+    sac = _sacral_canal()
+    if np.size(zz) and float(np.min(zz)) < sac["z"][-1]:  # the sacral canal: moved back, narrowing, the sac ending
+        low = zz < sac["z"][-1]
+        for key, knots in sac["values"].items():
+            out[key] = np.where(low, np.interp(zz, sac["z"], knots), out[key])
+        scale = np.clip((zz - sac["sac_end"]) / sac["taper"], 0.0, 1.0) ** 0.5
+        out["sac_scale"] = np.where(low, scale, 1.0)
     return {k: np.broadcast_to(v, z.shape) for k, v in out.items()}
+
+
+def sacral_segments() -> dict[str, tuple[float, float, float]]:
+    """S1…S5: the top and bottom z (mm) of each fused segment and the y of its posterior surface (the sacrum
+    curves backwards as it descends)."""
+    sac = dimensions()["sacrum"]
+    ztop, shift, out = _column_limits()[0], 0.0, {}
+    for i, seg in enumerate(sac["segments"]):
+        shift += np.tan(np.deg2rad(sac["tilt_deg_per_segment"] * (i + 1))) * seg * 0.5
+        out[f"S{i + 1}"] = (float(ztop), float(ztop - seg), 1.0 + float(shift))
+        ztop -= seg
+    return out
+
+
+def thecal_sac_end() -> float:
+    """z (mm) where the thecal sac ends: the middle of S2 (``thecal_sac_end`` in ``spine_dimensions.yaml``;
+    Standring, 2020). Below it the sacral canal holds epidural fat, nerve roots and the filum terminale."""
+    top, bottom, _ = sacral_segments()[dimensions()["sacrum"]["thecal_sac_end"]]
+    return (top + bottom) / 2
+
+
+@lru_cache(maxsize=1)
+def _sacral_canal() -> dict[str, Any]:
+    """Knots (ascending z) of the canal profile below L5: the L5 values at its lower endplate, then the
+    sacral canal at the middle of S5 … S1, moved back with the sacrum (``front``)."""
+    sac = dimensions()["sacrum"]
+    l5 = geometry(LEVELS[-1])
+    anchor = {k: float(v) for k, v in dimensions()["canal"]["lumbar"].items()}
+    keys = ("canal_a", "canal_b", "tri", "sac_front", "sac_back", "sac_a", "env_cy", "env_a", "env_b")
+    zs, rows = [], []
+    for i, (name, (top, bottom, back)) in enumerate(reversed(list(sacral_segments().items()))):
+        k = len(sac["segments"]) - 1 - i
+        c = _scaled_canal(anchor, float(sac["canal_transverse"][k]), float(sac["canal_sagittal"][k]), scale_env=True)
+        dy = back - 0.5 + 1.5  # the canal's front lies on the posterior surface of the segment
+        c["front"] = -1.5 + dy
+        for key in ("sac_front", "sac_back", "env_cy"):
+            c[key] += dy
+        zs.append((top + bottom) / 2)
+        rows.append(c)
+    top_l5 = {k: getattr(l5, k) for k in keys}
+    top_l5["front"] = -1.5
+    zs.append(l5.zc - l5.h / 2)
+    rows.append(top_l5)
+    values = {k: np.array([r[k] for r in rows]) for k in (*keys, "front")}
+    return {"z": np.array(zs), "values": values, "sac_end": thecal_sac_end(), "taper": 12.0}
 
 
 def cord_taper(z: Any) -> np.ndarray:
@@ -457,13 +565,20 @@ def _inside_shape(x: np.ndarray, y: np.ndarray, cy: Any, a: Any, b: Any, tri: An
 
 
 def _canal(p: dict[str, Any], x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return _inside_shape(x, y, -1.5 + p["canal_b"], p["canal_a"], p["canal_b"], p["tri"])
+    return _inside_shape(x, y, p["front"] + p["canal_b"], p["canal_a"], p["canal_b"], p["tri"])
 
 
 def _sac_spec(p: dict[str, Any], grow: float = 0.0) -> tuple[Any, Any, Any, Any]:
+    """Centre y, lateral and antero-posterior semi-axes and triangularity of the thecal sac (grown by ``grow``
+    mm); below the end of the sac (in the sacrum) the semi-axes are NaN, so no point is inside."""
     cy = (p["sac_front"] + p["sac_back"]) / 2
-    b = (p["sac_back"] - p["sac_front"]) / 2
-    return cy, p["sac_a"] + grow, b + grow, p["tri"]
+    s = p["sac_scale"]
+    b = (p["sac_back"] - p["sac_front"]) / 2 * s
+    a = p["sac_a"] * s
+    if np.all(s == 1.0):
+        return cy, a + grow, b + grow, p["tri"]
+    on = s > 0
+    return cy, np.where(on, a + grow, np.nan), np.where(on, b + grow, np.nan), p["tri"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -505,6 +620,13 @@ def _arch_parts(x: np.ndarray, y: np.ndarray, g: LevelGeometry) -> dict[str, np.
                       -_ellipse(x, y, 0.0, cy, _tri_a(y, cy, ca, cb, g.tri), cb))
     ring = np.maximum(ring, -1.0 - y)
     ring = np.maximum(ring, np.minimum(ca - 2.0 - np.abs(x), 4.0 - y))  # nothing bony in front of the canal
+    # Pedicles: a strut each side from the body to the arch, g.pedicle_w wide beside the widest point of the
+    # canal (its isthmus); behind the middle of the canal the ring carries on as the laminae.
+    canal_sdf = _ellipse(x, y, 0.0, cy, _tri_a(y, cy, ca, cb, g.tri), cb)
+    outer = g.canal_x_max + g.pedicle_w
+    bar = np.maximum(np.maximum(np.abs(x) - outer, ca - 2.0 - np.abs(x)), _slab(y, -2.0, cy + 1.0))
+    bar = np.maximum(bar, -canal_sdf)
+    ring = np.minimum(np.maximum(ring, cy - y), bar)
     parts = {"ring": ring, "lamina": np.maximum(ring, cy + 2.5 - y)}
     if g.region == "thoracic":  # posterolateral, to the ribs
         ends = ((14.0, 10.0), (30.0, 18.0), 3.5)
@@ -538,6 +660,99 @@ def _arch_sdf(y: np.ndarray, z: np.ndarray, g: LevelGeometry, parts: dict[str, n
     spinous = np.maximum(sp, parts["midline"])
     tp = np.maximum(parts["tp"], low_slab)
     return np.minimum(np.minimum(pedicles, laminae), np.minimum(spinous, tp))
+
+
+@dataclass(frozen=True)
+class FacetJoint:
+    """One facet (zygapophyseal) joint between ``upper`` and ``lower``, on the left side (x > 0; the right one is
+    its mirror image). ``centre`` (x, y) and ``z`` locate the middle of the joint; ``normal`` (x, y) is the
+    direction across the joint space from the superior articular process of ``lower`` to the inferior process
+    of ``upper``; ``z_range`` is the height over which the joint space is open (the laminae lie above and
+    below it). Illustrative geometry (``facets`` in ``spine_dimensions.yaml``)."""
+
+    upper: str
+    lower: str
+    region: str
+    centre: tuple[float, float]
+    z: float
+    normal: tuple[float, float]
+    z_range: tuple[float, float]
+    a: float
+    b: float
+    half_height: float
+    space: float
+    radius: float
+    tilt: float
+
+
+@lru_cache(maxsize=1)
+def facet_joints() -> tuple[FacetJoint, ...]:
+    """The facet joints C3–C4 … L4–L5 (their left-hand members; :class:`FacetJoint`)."""
+    spec = dimensions()["facets"]
+    out = []
+    for upper, lower in zip(LEVELS, LEVELS[1:]):
+        gu, gl = geometry(upper), geometry(lower)
+        region = gl.region
+        f = spec[region]
+        facing = float(spec["lumbar_facing"].get(upper, f["facing"])) if region == "lumbar" else float(f["facing"])
+        phi = np.deg2rad(facing)
+        zj = gu.zc - gu.h / 2 - gu.disc / 2
+        hz = float(f["half_height"])
+        lo = max(zj - hz + 0.5, gl.zc + 9.0 * gl.k + 0.5)  # clear of the laminae of both vertebrae
+        hi = min(zj + hz - 0.5, gu.zc - 9.0 * gu.k - 0.5)
+        out.append(FacetJoint(upper, lower, region, (gl.canal_x_max + float(f["lateral"]), gl.canal_cy + float(f["back"]) * gl.canal_b),
+                              zj, (float(-np.sin(phi)), float(np.cos(phi))), (lo, hi), float(f["a"]), float(f["b"]), hz,
+                              float(f["space"]), float(f["radius"]), float(np.deg2rad(f.get("tilt", 0.0)))))
+    return tuple(out)
+
+
+#: Extra height (mm) by which each articular process runs on towards its own vertebra's arch.
+_FACET_EXT = 2.5
+
+
+def _facet_across(j: FacetJoint, u: np.ndarray, v: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Signed distance (mm, approximate) across the joint: < 0 on the superior process's side, > 0 on the
+    inferior process's. The joint surface is a circular arc of ``j.radius`` (nearly flat when large), tilted
+    by ``j.tilt`` from the vertical."""
+    nu, nv = j.normal
+    cu, cv = j.centre[0] + j.radius * nu, j.centre[1] + j.radius * nv
+    d = j.radius - np.hypot(u - cu, v - cv)
+    return d * np.cos(j.tilt) + (z - j.z) * np.sin(j.tilt)
+
+
+def _paint_facets(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray, marrow: int, zlo: float, zhi: float) -> None:
+    """The articular processes (bone, cortex included) and, between them, the joint space of every facet
+    joint within the heights ``zlo``–``zhi``."""
+    u = np.abs(x)
+    for j in facet_joints():
+        z0, z1 = j.z - j.half_height - _FACET_EXT, j.z + j.half_height + _FACET_EXT
+        if z1 < zlo or z0 > zhi:
+            continue
+        sel = _rows(z, z0, z1)
+        if sel is None:
+            uu, vv, zz = u, y, z
+        else:
+            if not sel.any():
+                continue
+            uu, vv, zz = u[sel], y[sel], z[sel]
+        near = _ellipse(uu, vv, j.centre[0], j.centre[1], j.a + 1.0, j.b + 1.0) <= 0
+        if not near.any():
+            continue
+        uu, vv, zz = uu[near], vv[near], zz[near]
+        pillar = _ellipse(uu, vv, j.centre[0], j.centre[1], j.a, j.b)
+        d = _facet_across(j, uu, vv, zz)
+        sap = np.maximum(np.maximum(pillar, d + j.space / 2), _slab(zz, z0, j.z + j.half_height))
+        iap = np.maximum(np.maximum(pillar, j.space / 2 - d), _slab(zz, j.z - j.half_height, z1))
+        sub = lab[sel][near] if sel is not None else lab[near]
+        _paint_bone(sub, sap, marrow)
+        _paint_bone(sub, iap, marrow)
+        sub[(pillar <= -0.3) & (np.abs(d) < j.space / 2) & (zz >= j.z_range[0]) & (zz <= j.z_range[1])] = T["facet_joint"]
+        if sel is None:
+            lab[near] = sub
+        else:
+            block = lab[sel]
+            block[near] = sub
+            lab[sel] = block
 
 
 def _rows(z: np.ndarray, lo: float, hi: float) -> np.ndarray | None:
@@ -696,7 +911,7 @@ def _label_spine(lab: np.ndarray, f: Findings, x: np.ndarray, y: np.ndarray, z: 
     parts_cache: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}
     for lv in arches:
         g = table[lv]
-        key = (g.region, g.canal_a, g.canal_b, g.tri)
+        key = (g.region, g.canal_a, g.canal_b, g.tri, g.pedicle_w)
         if key not in parts_cache:
             parts_cache[key] = _arch_parts(x, y, g)
         parts = parts_cache[key]
@@ -707,6 +922,7 @@ def _label_spine(lab: np.ndarray, f: Findings, x: np.ndarray, y: np.ndarray, z: 
         _paint_bone(lab, sdf, marrow)
         if "foramen" in parts and lv != "C7":  # vertebral artery in the foramen transversarium (C6 upwards)
             lab[(parts["foramen"] <= 0) & (_slab(z, g.zc - 4.0 * g.k, g.zc + 8.0 * g.k) <= 0)] = T["vessel"]
+    _paint_facets(lab, x, y, z, marrow, zlo, zhi)
     p = _profile(z)
     canal = _canal(p, x, y)
     scy, sa, sb, stri = _sac_spec(p)
@@ -719,7 +935,11 @@ def _label_spine(lab: np.ndarray, f: Findings, x: np.ndarray, y: np.ndarray, z: 
     lo, hi = _column_limits()
     if z.min() < lo or z.max() > hi:  # the column ends at the C2–C3 and L5–S1 discs
         column &= (z > lo) & (z < hi)
-        _paint_end_segments(lab, x, y, z, marrow)
+        _paint_end_segments(lab, x, y, z, marrow, p)
+        if z.min() < lo:  # the sacral canal, carved out of the fused segments
+            low = z < lo
+            lab[canal & low] = T["epidural_fat"]
+            lab[sac & low] = T["csf"]
     lab[column] = T["disc"]
     body_sdf = {}
     for lv in needed:
@@ -771,9 +991,12 @@ def _rounded_block(x, y, z, cy: float, a: float, b: float, z0: float, z1: float,
     return np.hypot(np.maximum(u, 0), np.maximum(v, 0)) + np.minimum(np.maximum(u, v), 0) - r
 
 
-def _paint_end_segments(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray, marrow: int) -> None:
-    """C2 (body and dens), C1 (anterior and posterior arches) and the sacrum (S1–S5, tilting backwards),
-    drawn for views that reach beyond C3–L5 (the whole-spine screening view); lesions stay in C3–L5."""
+def _paint_end_segments(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray, marrow: int,
+                        p: dict[str, np.ndarray]) -> None:
+    """C2 (body and dens), C1 (anterior and posterior arches) and the sacrum (S1–S5, tilting backwards, with
+    the fused laminae behind the sacral canal, open at the sacral hiatus in S5), drawn for views that reach
+    beyond C3–L5 (the whole-spine screening view); lesions stay in C3–L5. The caller carves the sacral canal
+    out afterwards."""
     lo, hi = _column_limits()
     dims = dimensions()
     if z.max() > hi:
@@ -805,6 +1028,15 @@ def _paint_end_segments(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.nda
             if i < len(sac["segments"]) - 1:  # rudimentary discs between the fused segments
                 lab[(np.abs(z - (ztop - seg)) < 0.6) & (sdf < -CORTEX - 1.0)] = T["cortex"]
             ztop -= seg
+        # The fused laminae: a bony roof round the back and sides of the sacral canal, down to the hiatus.
+        hiatus = sacral_segments()["S5"][0] - 2.0
+        low = (z < lo) & (z > hiatus)
+        if low.any():
+            cy = p["front"] + p["canal_b"]
+            canal_sdf = _ellipse(x, y, 0.0, cy, _tri_a(y, cy, p["canal_a"], p["canal_b"], p["tri"]), p["canal_b"])
+            roof = np.maximum(_ellipse(x, y, 0.0, cy + 1.0, p["canal_a"] + 8.0, p["canal_b"] + 4.5), -canal_sdf)
+            roof = np.where(low & (y > p["front"] + 1.0), roof, np.inf)
+            _paint_bone(lab, roof, marrow)
 
 
 def _mass_span(f: Findings) -> tuple[float, float]:
@@ -854,17 +1086,24 @@ def _paint_neural(lab: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray,
                   env: dict[str, np.ndarray]) -> np.ndarray:
     """Paint the cord (tapering into the conus) and, from T12 down, the cauda-equina roots; return their mask."""
     s = cord_taper(z)
+    lo = _column_limits()[0]
     cord = (s > 0.05) & ((x / np.maximum(env["a"] * s, 1e-6)) ** 2 + ((y - env["cy"]) / np.maximum(env["b"] * s, 1e-6)) ** 2 <= 1.0)
     roots = np.zeros(x.shape, dtype=bool)
     below = z < level_centre("T12")
     if below.any():
         count = _arrays()["roots"][_level_index(z)]
+        if z.min() < lo:  # the sacral canal: the roots leave through the sacral foramina, fewer at each segment
+            seg = sacral_segments()
+            sacral = np.select([z > seg["S2"][0], z > seg["S3"][0], z > seg["S4"][0]], _SACRAL_ROOTS[:3], _SACRAL_ROOTS[3])
+            count = np.where(z < lo, sacral, count)
         ra, rb = np.maximum(env["a"] - ROOT_R, 0.1), np.maximum(env["b"] - ROOT_R, 0.1)
         for i, (u, v) in enumerate(_ROOTS):
             roots |= (count > i) & (np.hypot(x - u * ra, y - env["cy"] - v * rb) <= ROOT_R)
         # High-grade compression crowds the roots into one clump.
         clump = env["full"] & ((x / env["a"]) ** 2 + ((y - env["cy"]) / env["b"]) ** 2 <= 1.0)
         roots |= clump
+        if z.min() < lo:  # the filum terminale, a thin midline strand from the end of the sac to the coccyx
+            roots |= (z < lo) & (z > sacral_segments()["S5"][1]) & (np.hypot(x, y - env["cy"]) <= 0.6)
         roots &= below
         lab[roots] = T["nerve_root"]
     lab[cord] = T["cord"]
