@@ -624,8 +624,7 @@ def _arch_parts(x: np.ndarray, y: np.ndarray, g: LevelGeometry) -> dict[str, np.
     # canal (its isthmus); behind the middle of the canal the ring carries on as the laminae.
     canal_sdf = _ellipse(x, y, 0.0, cy, _tri_a(y, cy, ca, cb, g.tri), cb)
     outer = g.canal_x_max + g.pedicle_w
-    bar = np.maximum(np.maximum(np.abs(x) - outer, ca - 2.0 - np.abs(x)), _slab(y, -2.0, cy + 1.0))
-    bar = np.maximum(bar, -canal_sdf)
+    bar = np.maximum(_rounded_rect(np.abs(x), y, ca - 2.0, outer, -2.0, cy + 1.0, 1.5), -canal_sdf)
     ring = np.minimum(np.maximum(ring, cy - y), bar)
     parts = {"ring": ring, "lamina": np.maximum(ring, cy + 2.5 - y)}
     if g.region == "thoracic":  # posterolateral, to the ribs
@@ -641,6 +640,13 @@ def _arch_parts(x: np.ndarray, y: np.ndarray, g: LevelGeometry) -> dict[str, np.
         fx = ca + 5.0
         parts["foramen"] = np.minimum(np.hypot(x - fx, y + 1.5), np.hypot(x + fx, y + 1.5)) - 2.2
     return parts
+
+
+def _rounded_rect(u: np.ndarray, v: np.ndarray, u0: Any, u1: Any, v0: Any, v1: Any, r: float) -> np.ndarray:
+    """Signed distance (mm) to the rectangle [u0, u1] × [v0, v1] with corners rounded by ``r``."""
+    qu = np.abs(u - (u0 + u1) / 2) - (u1 - u0) / 2 + r
+    qv = np.abs(v - (v0 + v1) / 2) - (v1 - v0) / 2 + r
+    return np.hypot(np.maximum(qu, 0), np.maximum(qv, 0)) + np.minimum(np.maximum(qu, qv), 0) - r
 
 
 def _arch_sdf(y: np.ndarray, z: np.ndarray, g: LevelGeometry, parts: dict[str, np.ndarray]) -> np.ndarray:
