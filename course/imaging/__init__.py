@@ -2,7 +2,8 @@
 
 * :mod:`course.imaging.phantom` — a deterministic, analytic phantom of the spine from C3 to L5
   (cortex, marrow, discs, canal, cord ending at the conus, cauda equina roots, CSF, epidural fat,
-  posterior elements; region-dependent shapes) with lytic, blastic or
+  posterior elements with facet joints, a sacral canal below the end of the thecal sac at S2;
+  region-dependent shapes) with lytic, blastic or
   mixed metastases, epidural extension graded on the Bilsky (ESCC) scale, pathological or
   osteoporotic collapse, pedicle involvement, or spondylodiscitis; rendered as CT (HU) and MR.
 * :mod:`course.imaging.dicom_io` — writes the phantom as a real DICOM series and reads it back.
