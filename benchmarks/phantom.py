@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     from course.imaging import phantom as P
 
     tumour = P.Findings(kind="lytic", extent=0.8, pedicle="right", escc="2")
+    joint_z = next(j.z for j in P.facet_joints() if j.upper == "L4")
     cases = {
         "Axial CT, whole chest (360 mm field)": lambda i: P.Phantom(tumour).axial(
             "CT", z=float(i), size=512, fov=360.0, centre=(0.0, -40.0)),
@@ -36,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
             "CT", z=P.level_centre("L3") + i, size=512, fov=360.0, centre=(0.0, -40.0)),
         "Sagittal STIR, 512 × 512 (256 mm tall)": lambda i: P.Phantom(tumour).sagittal(
             "STIR", x=0.25 * i, size=512, height=512),
+        "Axial CT, L4–L5 facet joints (128 mm field)": lambda i: P.Phantom(P.Findings(level="L4")).axial(
+            "CT", z=joint_z + 0.25 * i, size=512),
+        "Sagittal CT through the facet pillars, 512 × 512": lambda i: P.Phantom(tumour).sagittal(
+            "CT", x=12.0 + 0.25 * i, size=512, height=512),
+        "Sagittal T2, lumbosacral (S1–S5 canal, sac end)": lambda i: P.Phantom(P.Findings(level="L5")).sagittal(
+            "T2", x=0.25 * i, size=512, height=512, centre_z=P.thecal_sac_end()),
     }
     lab = P.Phantom(tumour).axial("CT", size=512).labels
     coords = P._plane_points((-63.875, -65.875, 0.0), (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.25, 0.25), (512, 512))
