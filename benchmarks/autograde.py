@@ -18,10 +18,12 @@ scores differ). Each round grades the batch in fresh copies of that course, in a
 * **parallel** — ``python -m course.instructor autograde <assignment> --workers N``: validation,
   N worker processes, every kernel and every code-item call in its own bubblewrap sandbox.
 
-Printed: seconds per run, medians, seconds per submission, the speed-up of the medians, the CPU
-seconds of each run (user + system of the whole process tree: on a machine shared with other work
-wall time is inflated, CPU time much less), and whether every run gave every student the same
-score. ``--large N`` also times one parallel run of N submissions.
+Printed: seconds per run, medians, seconds per submission, the speed-up of the medians, the share of
+the machine's cores that were busy during each run (from /proc/stat: every process counts, so other
+work on the machine shows there too), the CPU seconds of the process tree that the kernel accounts
+to the command (sandboxed kernels and forked workers are not waited for by it, so this undercounts
+the parallel runs), and whether every run gave every student the same score. ``--large N`` also
+times one parallel run of N submissions.
 """
 
 from __future__ import annotations
@@ -182,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         n = len(students)
         print(f"{args.assignment}: {n} synthetic submissions; {args.rounds} rounds, interleaved\n", flush=True)
         times: dict[str, list[tuple[float, float]]] = {"sequential": [], "parallel": []}
+        busy: dict[str, list[float]] = {"sequential": [], "parallel": []}
         all_scores = []
         for r in range(args.rounds):
             order = ["sequential", "parallel"] if r % 2 == 0 else ["parallel", "sequential"]
@@ -195,19 +198,20 @@ def main(argv: list[str] | None = None) -> int:
                     t = run([sys.executable, "-m", "course.instructor", "--course-dir", str(dest), "autograde",
                              args.assignment, "--workers", str(args.workers), "--quiet"], ROOT)
                 times[mode].append(t)
+                busy[mode].append(LAST_BUSY[0])
                 all_scores.append(gradebook_scores(dest, args.assignment))
                 print(f"round {r + 1} {mode:>10}: {t[0]:6.1f} s wall, {t[1]:6.1f} s CPU, "
                       f"cores {LAST_BUSY[0]:.0%} busy", flush=True)
                 shutil.rmtree(dest, ignore_errors=True)
         med = {m: statistics.median(w for w, _ in v) for m, v in times.items()}
-        cpu = {m: statistics.median(c for _, c in v) for m, v in times.items()}
+        share = {m: statistics.median(v) for m, v in busy.items()}
         rows = [["`nbgrader autograde` (sequential, no sandbox)", 1, f"{med['sequential']:.1f}",
-                 f"{med['sequential'] / n:.2f}", f"{cpu['sequential']:.0f}", "1.0×"],
+                 f"{med['sequential'] / n:.2f}", f"{share['sequential']:.0%}", "1.0×"],
                 [f"`course-instructor autograde --workers {args.workers}` (sandboxed)", args.workers,
-                 f"{med['parallel']:.1f}", f"{med['parallel'] / n:.2f}", f"{cpu['parallel']:.0f}",
-                 f"{med['sequential'] / med['parallel']:.1f}×"]]
+                 f"{med['parallel']:.1f}", f"{med['parallel'] / n:.2f}", f"{share['parallel']:.0%}",
+                 f"{med['sequential'] / med['parallel']:.2f}×"]]
         print()
-        print(table(["command", "processes", "median s", "s / submission", "CPU s", "speed-up"], rows))
+        print(table(["command", "processes", "median s", "s / submission", "cores busy", "speed-up"], rows))
         agree = all(s == all_scores[0] for s in all_scores) and len(all_scores[0]) == n
         print(f"\nSame score for every student in every run: {'yes' if agree else 'NO'}"
               f" (scores: {sorted(set(all_scores[0].values()))})")
