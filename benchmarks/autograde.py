@@ -12,14 +12,18 @@ solution, except that every third student leaves one answer unanswered and every
 scores differ). Each round grades the batch in fresh copies of that course, in alternating order:
 
 * **sequential** — ``nbgrader autograde <assignment> --force``: one process, one student after the
-  other, no sandbox (``COURSE_UNSAFE_NO_SANDBOX``), the course's trusted grading;
+  other, no sandbox (kernels from jupyter_client's plain ``AsyncKernelManager``, set on the command
+  line over the course config's sandboxed one), nbgrader's own kernel handling, the course's trusted
+  grading;
 * **parallel** — ``python -m course.instructor autograde <assignment> --workers N``: validation,
   N worker processes, every kernel and every code-item call in its own bubblewrap sandbox.
 
-Printed: seconds per run, medians, seconds per submission, the speed-up of the medians, the CPU
-seconds of each run (user + system of the whole process tree: on a machine shared with other work
-wall time is inflated, CPU time much less), and whether every run gave every student the same
-score. ``--large N`` also times one parallel run of N submissions.
+Printed: seconds per run, medians, seconds per submission, the speed-up of the medians, the share of
+the machine's cores that were busy during each run (from /proc/stat: every process counts, so other
+work on the machine shows there too), the CPU seconds of the process tree that the kernel accounts
+to the command (sandboxed kernels and forked workers are not waited for by it, so this undercounts
+the parallel runs), and whether every run gave every student the same score. ``--large N`` also
+times one parallel run of N submissions.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ from _common import ROOT, cores, print_header, table
 
 SECRET = "benchmark-throwaway-secret"
 UNSAFE = {"COURSE_UNSAFE_NO_SANDBOX": "yes-run-student-code-unconfined"}
+#: The baseline runs its kernels with jupyter_client's own manager: no bubblewrap at all (the course's
+#: nbgrader_config.py sets the sandboxed one, and the command line overrides it).
+PLAIN_KERNELS = "--Execute.kernel_manager_class=jupyter_client.manager.AsyncKernelManager"
 
 
 def env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -57,11 +64,26 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all processes, all cores; /proc/stat)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return float("nan")
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+LAST_BUSY: list[float] = []
+
+
 def run(cmd: list[str], cwd: Path, extra: dict[str, str] | None = None) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the process tree)."""
-    c0, t0 = _children_cpu(), time.perf_counter()
+    """(wall seconds, CPU seconds of the process tree). The share of the machine's cores that were
+    busy meanwhile (every process, so other work shows too) is kept in ``LAST_BUSY``."""
+    c0, t0, b0 = _children_cpu(), time.perf_counter(), _machine_busy()
     proc = subprocess.run(cmd, cwd=cwd, env=env(extra), capture_output=True, text=True)
     seconds, cpu = time.perf_counter() - t0, _children_cpu() - c0
+    LAST_BUSY[:] = [(_machine_busy() - b0) / (seconds * cores())]
     if proc.returncode:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-20:])
         raise SystemExit(f"{' '.join(cmd[:5])} … failed ({proc.returncode}):\n{tail}")
@@ -143,10 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--assignment", default="a06_treatment")
     parser.add_argument("--students", type=int, default=48)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=cores())
+    parser.add_argument("--workers", type=int, default=None,
+                        help="parallel workers (default: the CLI's, one more than the cores, at most 8)")
     parser.add_argument("--large", type=int, default=0, help="also time one parallel run of this many")
     parser.add_argument("--profile", action="store_true", help="profile nbgrader's API instead")
     args = parser.parse_args(argv)
+    if args.workers is None:
+        from course.instructor.parallel import default_workers
+
+        args.workers = default_workers()
     print_header("Autograde: plain sequential nbgrader (no sandbox) vs the sandboxed parallel course CLI")
     work = Path(tempfile.mkdtemp(prefix="autograde-bench-"))
     try:
@@ -157,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         n = len(students)
         print(f"{args.assignment}: {n} synthetic submissions; {args.rounds} rounds, interleaved\n", flush=True)
         times: dict[str, list[tuple[float, float]]] = {"sequential": [], "parallel": []}
+        busy: dict[str, list[float]] = {"sequential": [], "parallel": []}
         all_scores = []
         for r in range(args.rounds):
             order = ["sequential", "parallel"] if r % 2 == 0 else ["parallel", "sequential"]
@@ -164,23 +192,26 @@ def main(argv: list[str] | None = None) -> int:
                 dest = work / f"{mode}-{r}"
                 shutil.copytree(template, dest)
                 if mode == "sequential":
-                    t = run([sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--force"], dest, UNSAFE)
+                    t = run([sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--force", PLAIN_KERNELS],
+                            dest, UNSAFE)
                 else:
                     t = run([sys.executable, "-m", "course.instructor", "--course-dir", str(dest), "autograde",
                              args.assignment, "--workers", str(args.workers), "--quiet"], ROOT)
                 times[mode].append(t)
+                busy[mode].append(LAST_BUSY[0])
                 all_scores.append(gradebook_scores(dest, args.assignment))
-                print(f"round {r + 1} {mode:>10}: {t[0]:6.1f} s wall, {t[1]:6.1f} s CPU", flush=True)
+                print(f"round {r + 1} {mode:>10}: {t[0]:6.1f} s wall, {t[1]:6.1f} s CPU, "
+                      f"cores {LAST_BUSY[0]:.0%} busy", flush=True)
                 shutil.rmtree(dest, ignore_errors=True)
         med = {m: statistics.median(w for w, _ in v) for m, v in times.items()}
-        cpu = {m: statistics.median(c for _, c in v) for m, v in times.items()}
+        share = {m: statistics.median(v) for m, v in busy.items()}
         rows = [["`nbgrader autograde` (sequential, no sandbox)", 1, f"{med['sequential']:.1f}",
-                 f"{med['sequential'] / n:.2f}", f"{cpu['sequential']:.0f}", "1.0×"],
+                 f"{med['sequential'] / n:.2f}", f"{share['sequential']:.0%}", "1.0×"],
                 [f"`course-instructor autograde --workers {args.workers}` (sandboxed)", args.workers,
-                 f"{med['parallel']:.1f}", f"{med['parallel'] / n:.2f}", f"{cpu['parallel']:.0f}",
-                 f"{med['sequential'] / med['parallel']:.1f}×"]]
+                 f"{med['parallel']:.1f}", f"{med['parallel'] / n:.2f}", f"{share['parallel']:.0%}",
+                 f"{med['sequential'] / med['parallel']:.2f}×"]]
         print()
-        print(table(["command", "processes", "median s", "s / submission", "CPU s", "speed-up"], rows))
+        print(table(["command", "processes", "median s", "s / submission", "cores busy", "speed-up"], rows))
         agree = all(s == all_scores[0] for s in all_scores) and len(all_scores[0]) == n
         print(f"\nSame score for every student in every run: {'yes' if agree else 'NO'}"
               f" (scores: {sorted(set(all_scores[0].values()))})")
@@ -189,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             t = run([sys.executable, "-m", "course.instructor", "--course-dir", str(big), "autograde",
                      args.assignment, "--workers", str(args.workers), "--quiet"], ROOT)
             print(f"\n{args.large} submissions, sandboxed parallel ({args.workers} workers): {t[0]:.0f} s wall "
-                  f"({t[0] / 60:.1f} min, {t[0] / args.large:.2f} s per submission), {t[1]:.0f} s CPU")
+                  f"({t[0] / 60:.1f} min, {t[0] / args.large:.2f} s per submission), {t[1]:.0f} s CPU, "
+                  f"cores {LAST_BUSY[0]:.0%} busy")
         return 0 if agree else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -3,8 +3,8 @@
     python benchmarks/browser_latency.py              # 20 presses per interactive
     python benchmarks/browser_latency.py --presses 40
 
-JupyterLab is started on 127.0.0.1 (random port and token, private settings with the Binder
-overrides) over a temporary folder holding one notebook that builds a few slider-driven
+JupyterLab is started on 127.0.0.1 by tests/browser_support.py (random port and token, the course's
+settings, as ``dev.py course`` runs it) over a temporary folder holding one notebook that builds a few slider-driven
 interactives. Chromium (``/usr/bin/chromium``, never ``playwright install``) runs all cells; then,
 for each interactive, the slider handle is focused and ArrowRight / ArrowLeft are pressed in turn.
 A capture listener in the page stamps each ``keydown`` (``performance.now()``) and a
@@ -17,26 +17,22 @@ Target: median ≤ 100 ms. Prints a Markdown table and the 2x image size.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "tests"))
+import browser_support as B  # noqa: E402  (the one JupyterLab launcher of the tests, tools and benchmarks)
+
+CHROMIUM, CHROMIUM_ARGS = B.CHROMIUM, B.CHROMIUM_ARGS
 TARGET_MS = 100.0
 #: (import, constructor, label of the slider pressed)
 APPS = [
@@ -61,12 +57,6 @@ OBSERVER = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _notebook(path: Path) -> None:
     cells = [nbformat.v4.new_markdown_cell("# Browser latency benchmark")]
     for imp, ctor, _label in APPS:
@@ -76,62 +66,15 @@ def _notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def _start_lab(work: Path, state: Path) -> tuple[subprocess.Popen, str, str, Path]:
-    overrides = json.loads((ROOT / "jupyterlab-overrides.json").read_text(encoding="utf-8"))
-    for plugin, values in overrides.items():
-        package, _, name = plugin.partition(":")
-        p = state / "settings" / package / f"{name}.jupyterlab-settings"
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(json.dumps(values), encoding="utf-8")
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"), "JUPYTER_CONFIG_DIR": str(state / "config"),
-           "JUPYTER_RUNTIME_DIR": str(state / "runtime"), "IPYTHONDIR": str(state / "ipython"),
-           "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
-    port, token = _free_port(), secrets.token_hex(16)
-    log = state / "jupyterlab.log"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--ServerApp.token={token}", "--allow-root", f"--ServerApp.root_dir={work}"]
-    proc = subprocess.Popen(cmd, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT, cwd=work)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"JupyterLab exited:\n{log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
-                return proc, base, token, log
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit("JupyterLab did not start in 90 s")
-
-
-def _wait_idle(page, timeout: float = 90.0) -> None:
-    """Accept any dialog, then wait until the kernel has reported idle for about half a second."""
-    idle = page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="idle"]')
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    deadline, calm = time.monotonic() + timeout, 0
-    while time.monotonic() < deadline:
-        if accept.count() and accept.first.is_visible():
-            accept.first.click()
-            calm = 0
-        elif idle.count():
-            calm += 1
-            if calm >= 3:
-                return
-        else:
-            calm = 0
-        page.wait_for_timeout(200)
-
-
 def measure(presses: int) -> tuple[list[dict], dict]:
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="browser-latency-"))
-    work, state = tmp / "work", tmp / "state"
-    work.mkdir()
-    _notebook(work / "latency.ipynb")
-    proc, base, token, _log = _start_lab(work, state)
+    source = tmp / "source"
+    source.mkdir()
+    _notebook(source / "latency.ipynb")
+    server = B.course_server(tmp, notebooks=source)
+    base, token, _log = server.__enter__()
     rows, info = [], {}
     try:
         with sync_playwright() as p:
@@ -141,7 +84,7 @@ def measure(presses: int) -> tuple[list[dict], dict]:
             page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
             first = page.locator(".widget-slider", has=page.locator(".widget-label", has_text=APPS[0][2])).first
             for attempt in (1, 2, 3):  # a slow kernel start can swallow the first Run All
-                _wait_idle(page)
+                B.wait_kernel_idle(page)
                 page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
                 page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
                 try:
@@ -189,11 +132,7 @@ def measure(presses: int) -> tuple[list[dict], dict]:
                 rows.append({"app": ctor[:-2], "slider": label, "samples": samples, "missed": missed})
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.__exit__(None, None, None)
         shutil.rmtree(tmp, ignore_errors=True)
     return rows, info
 

@@ -1,6 +1,6 @@
 """The instructor's day at scale: one assignment for a class of N students (default 300), on this machine.
 
-    python benchmarks/instructor_day.py                    # 300 students, 2 workers
+    python benchmarks/instructor_day.py                    # 300 students, the CLI's default workers
     python benchmarks/instructor_day.py --students 40      # a quick run
 
 Each step is the course's own command on a temporary copy of the nbgrader course with a local
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from _common import ROOT, cores, print_header, table
+from _common import ROOT, print_header, table
 from autograde import env
 
 ASSIGNMENT = "a06_treatment"
@@ -80,8 +80,12 @@ def students_work(exchange: Path, homes: Path, course_id: str, n: int, source: P
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=300)
-    parser.add_argument("--workers", type=int, default=max(1, cores()))
+    parser.add_argument("--workers", type=int, default=None, help="default: the CLI's (cores + 1, at most 8)")
     args = parser.parse_args(argv)
+    if args.workers is None:
+        from course.instructor.parallel import default_workers
+
+        args.workers = default_workers()
     print_header(f"Instructor's day: {args.students} students, {ASSIGNMENT}, {args.workers} workers")
     work = Path(tempfile.mkdtemp(prefix="instructor-day-"))
     try:

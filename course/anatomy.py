@@ -523,7 +523,8 @@ class PrimaryDistributionApp(FigureApp):
                     "<p>The cohorts differ (a hospital page with no named study, a US review, 1,196 Chinese "
                     "patients in whom one in six had no known primary), so the figures cannot be compared one to "
                     "one. None of the lists sums to 100%: the rest are other or unlisted primaries.</p>")
-            alt = "Grouped horizontal bars of primary-cancer shares in three sources. " + listing + "."
+            alt = ("Grouped horizontal bars of primary-cancer shares in three sources, "
+                   + ("largest first. " if order == "ranked" else "in a fixed order. ") + listing + ".")
         else:
             d = next(x for x in self._data if x["id"] == source)
             lead = leaders[source]
@@ -537,6 +538,8 @@ class PrimaryDistributionApp(FigureApp):
                 f"<p>The listed categories add up to {total:g}%; the remaining {100 - total:g}% are other primaries. "
                 f"{html.escape(d.get('note', ''))} <span style='font-size:smaller'>"
                 f"{html.escape(sources_line(d['source']))}</span></p>")
-            alt = (f"Horizontal bars of the share of spinal metastases by primary cancer according to {d['label']}: "
-                   + ", ".join(f"{_label(c).lower()} {float(v):g}%" for c, v in d["values"].items()) + ".")
+            values = d["values"]
+            alt = (f"Horizontal bars of the share of spinal metastases by primary cancer according to {d['label']}, "
+                   + ("largest first, from the top: " if order == "ranked" else "in a fixed order, from the top: ")
+                   + ", ".join(f"{_label(c).lower()} {float(values[c]):g}%" for c in cats if c in values) + ".")
         return Rendered(alt=alt, html=text)

@@ -133,7 +133,8 @@ class TimeIsSpineApp(BlitFigureApp):
                f"over {out.treatment_hour:g} hours: {out.status_at_presentation.label} at presentation, "
                f"{out.status_at_treatment.label} when treatment starts. MRI at hour {out.mri_hour:g}, "
                f"treatment from hour {out.treatment_hour:g}; the shaded band is the {clock:g}-hour imaging "
-               f"clock. {met} of {len(out.clocks)} pathway clocks met.")
+               f"clock. Dexamethasone: {self.controls['steroid'].label}. "
+               f"{met} of {len(out.clocks)} pathway clocks met.")
         return Rendered(alt=alt, html=explanation_html(out))
 
 

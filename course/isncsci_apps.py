@@ -253,7 +253,13 @@ class IsncsciWorksheet(BlitFigureApp):
                f"for normal, yellow for altered or grade 3–4, orange for absent or grade 0–2, grey for not testable. "
                f"Sensory level right {_say(result.sensory_level_right)}, left {_say(result.sensory_level_left)}; "
                f"motor level right {_say(result.motor_level_right)}, left {_say(result.motor_level_left)}; "
-               f"neurological level {_say(nli)} (thick line below it); AIS {ais}.")
+               f"neurological level {_say(nli)} (thick line below it); AIS {ais}. "
+               f"Motor scores: upper limbs right {_say_total(result.upper_extremity_motor_right)}, "
+               f"left {_say_total(result.upper_extremity_motor_left)} of 25; lower limbs right "
+               f"{_say_total(result.lower_extremity_motor_right)}, left {_say_total(result.lower_extremity_motor_left)} "
+               f"of 25. Light touch right {_say_total(result.light_touch_right)}, left "
+               f"{_say_total(result.light_touch_left)}; pin prick right {_say_total(result.pin_prick_right)}, left "
+               f"{_say_total(result.pin_prick_left)}, each of 56.")
         return Rendered(alt=alt, html=_explanation_html(result, chosen))
 
 

@@ -407,7 +407,11 @@ class TriageApp(FigureApp):
                 "<p>Choose a pathway for each patient.</p>")
         text += f"<p style='font-size:smaller'>{disclaimer}</p>"
         columns = ", ".join(CATEGORY_SHORT[c] for c in CATEGORIES)
+        placed = "; ".join(f"patient {i + 1} in {CATEGORY_SHORT[choices[v['id']]]}"
+                           + (" (agrees)" if choices[v["id"]] == self._answers[v["id"]].category else " (differs)")
+                           for i, v in enumerate(self._vig) if choices.get(v["id"]) is not None)
         alt = (f"Sorting board with four columns ({columns}) and one row per patient. "
                f"{answered} of {len(self._vig)} patients placed, {score} agreeing with the decision table"
+               + (f": {placed}" if placed else "")
                + ("; green rings show the table's answers." if show_answers else "."))
         return Rendered(alt=alt, html=text)

@@ -64,14 +64,16 @@ def write_settings(state: Path, extra: dict[str, dict[str, Any]] | None = None, 
 
 @contextlib.contextmanager
 def course_server(tmp: Path, extra_settings: dict[str, dict[str, Any]] | None = None,
-                  progress_file: Path | None = None) -> Iterator[tuple[str, str, Path]]:
-    """JupyterLab over a copy of notebooks/, rooted there, opening module 00 (as dev.py course does).
+                  progress_file: Path | None = None, notebooks: Path | None = None) -> Iterator[tuple[str, str, Path]]:
+    """JupyterLab over a copy of ``notebooks`` (default: the course's notebooks/), rooted there, with
+    the course's settings and page config and opening module 00 (as ``dev.py course`` does).
 
+    The one place the tests, tools/screenshots.py and benchmarks/browser_latency.py start JupyterLab.
     Yields (base URL, token, log path).
     """
     dev = dev_module()
     work = tmp / "notebooks"
-    shutil.copytree(ROOT / "notebooks", work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(notebooks or ROOT / "notebooks", work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     state = tmp / "state"
     write_settings(state, extra_settings)
     env = {**os.environ,
@@ -166,9 +168,20 @@ def run_all(page: Any) -> None:
     wait_kernel_idle(page, timeout=240)
 
 
-def open_notebook(page: Any, base: str, token: str, name: str) -> None:
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
+def open_notebook(page: Any, base: str, token: str, name: str, workspace: str | None = None) -> None:
+    """Open one notebook; with ``workspace``, in a new, reset JupyterLab workspace holding only it."""
+    where = f"lab/workspaces/{workspace}/tree/{name}?reset&token={token}" if workspace else f"lab/tree/{name}?token={token}"
+    page.goto(f"{base}/{where}")
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(timeout=90_000)
+
+
+def shut_down_sessions(context: Any, base: str, token: str) -> int:
+    """Shut every kernel session of the server down through its REST API (the page already left)."""
+    headers = {"Authorization": f"token {token}"}
+    sessions = context.request.get(f"{base}/api/sessions", headers=headers).json()
+    for session in sessions:
+        context.request.delete(f"{base}/api/sessions/{session['id']}", headers=headers)
+    return len(sessions)
 
 
 def axe_source() -> tuple[str | None, str]:

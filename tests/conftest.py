@@ -17,6 +17,17 @@ NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if p != GLOSS
 
 
 @pytest.fixture(scope="session")
+def executed_notebooks():
+    """Every module executed once per test run, two at a time, fresh kernel each, widget state kept
+    (``course.site.execute_all``): ``{path: (notebook, seconds)}``. Shared by the site build and the
+    student-view scan, so the suite does not execute the course once for each; treat it as read-only
+    (copy before changing)."""
+    from course import site
+
+    return site.execute_all(NOTEBOOKS, jobs=2)
+
+
+@pytest.fixture(scope="session")
 def root() -> Path:
     """The repository root."""
     return ROOT

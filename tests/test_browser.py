@@ -2,7 +2,8 @@
 
 The test starts JupyterLab on 127.0.0.1 (random port, random token) over a temporary copy of
 ``notebooks/``, with its own settings/workspaces/runtime folders (no user state leaks in, the
-"Jupyter news" toast is switched off with the same overrides Binder installs), opens a module
+"Jupyter news" toast is switched off with the same overrides Binder installs; tests/browser_support.py
+starts it, as for every browser test), opens a module
 notebook, runs all cells from the *Run* menu, moves a slider with the keyboard and checks that the
 figure (the ``<img>`` inside the figure widget) changed, then answers a self-check question and
 checks that feedback appears. On failure it saves a screenshot and the server log to
@@ -14,20 +15,15 @@ Install the browser with ``apt-get install chromium``; never ``playwright instal
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+import browser_support as B
 from conftest import ROOT
 
 #: The module notebook the test opens, and the description of the slider it moves.
@@ -36,11 +32,8 @@ SLIDER = "Albumin (g/L)"
 #: Used when NOTEBOOK is not in the checkout (the start page's widget check).
 FALLBACK = ("00_start_here.ipynb", "Vertebrae")
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM, CHROMIUM_ARGS = B.CHROMIUM, B.CHROMIUM_ARGS
 ARTIFACTS = ROOT / "test-artifacts"
-OVERRIDES = ROOT / "jupyterlab-overrides.json"
 FEEDBACK = re.compile("✔ Correct|✘ Not quite")
 
 pytestmark = pytest.mark.browser
@@ -55,68 +48,16 @@ def _require_browser() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _write_settings(settings_dir: Path) -> None:
-    """Install the Binder overrides as this server's user settings (one file per plugin)."""
-    for plugin, values in json.loads(OVERRIDES.read_text(encoding="utf-8")).items():
-        package, _, name = plugin.partition(":")
-        path = settings_dir / package / f"{name}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values), encoding="utf-8")
-
-
 @pytest.fixture()
 def lab(tmp_path: Path):
-    """A JupyterLab server over a copy of notebooks/; yields (base URL, token, log path)."""
+    """JupyterLab over a copy of notebooks/, set up as ``dev.py course`` does; yields (base URL, token, log path)."""
     _require_browser()
     pytest.importorskip("playwright.sync_api")
-    work = tmp_path / "notebooks"
-    shutil.copytree(ROOT / "notebooks", work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    state = tmp_path / "state"
-    _write_settings(state / "settings")
-    env = {
-        **os.environ,
-        "JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"),
-        "JUPYTER_CONFIG_DIR": str(state / "config"),
-        "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
-        "IPYTHONDIR": str(state / "ipython"),
-        "MPLBACKEND": "Agg",
-    }
-    port, token = _free_port(), secrets.token_hex(16)
-    log_path = tmp_path / "jupyterlab.log"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--ServerApp.token={token}", "--allow-root", f"--ServerApp.root_dir={work}"]
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=work)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer /api/status in 60 s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield base, token, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        with B.course_server(tmp_path) as server:
+            yield server
+    except RuntimeError as err:  # the server did not start: say why, with its log
+        pytest.fail(str(err))
 
 
 def _choose_notebook() -> tuple[str, str]:
@@ -129,24 +70,8 @@ def _vbox_of(locator):
                            " ' widget-vbox ')][1]")
 
 
-def _wait_kernel_idle(page, timeout: float = 90.0) -> None:
-    """Accept any dialog (a "Select Kernel" dialog appears when the kernel was slow to start), then
-    wait until the kernel has reported idle (the toolbar's execution indicator) for half a second."""
-    idle = page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="idle"]')
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    deadline, calm = time.monotonic() + timeout, 0
-    while time.monotonic() < deadline:
-        if accept.count() and accept.first.is_visible():
-            accept.first.click()
-            calm = 0
-        elif idle.count():
-            calm += 1
-            if calm >= 3:
-                return
-        else:
-            calm = 0
-        page.wait_for_timeout(200)
-    raise AssertionError(f"the kernel did not become idle within {timeout:.0f} s")
+#: Accept any dialog, then wait until the kernel has reported idle for half a second.
+_wait_kernel_idle = B.wait_kernel_idle
 
 
 def _img_state(img) -> tuple[str, str]:

@@ -3,7 +3,8 @@
 JupyterLab + Debian's Chromium (the ``lab`` fixture of ``tests/test_browser.py``): open module 03a, run all
 cells, then use Tab-reachable native controls exactly as a keyboard user would — arrow keys on the "First
 call" dropdown, Space on a check box — and check that the kernel redrew the figure with new alt text and
-that the explanation names the consequence. Skipped without /usr/bin/chromium (unless REQUIRE_BROWSER=1).
+that the explanation names the consequence. Last, the module's first "MSCC" links to the glossary: the
+link's tooltip spells it out and a click opens the glossary at that entry. Skipped without /usr/bin/chromium (unless REQUIRE_BROWSER=1).
 """
 
 from __future__ import annotations
@@ -87,6 +88,17 @@ def test_time_is_spine_by_keyboard(lab, request):
                                       " ' widget-vbox ')][1]")
             expect(explanation).to_contain_text("✘ missed", timeout=20_000)
             expect(explanation).to_contain_text("Teaching model", timeout=5_000)
+
+            # The first use of an abbreviation links to the glossary: its tooltip spells it out, and a
+            # click opens the glossary scrolled to the entry.
+            first = page.locator(".jp-RenderedMarkdown a[title='metastatic spinal cord compression']").first
+            expect(first).to_have_text("MSCC", timeout=10_000)
+            first.scroll_into_view_if_needed()
+            first.click()
+            expect(page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel",
+                                has_text="glossary.ipynb").first).to_be_visible(timeout=30_000)
+            entry = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown h3[id='MSCC']")
+            expect(entry).to_be_in_viewport(timeout=15_000)
         except BaseException:
             ARTIFACTS.mkdir(exist_ok=True)
             stem = re.sub(r"\W+", "_", request.node.name)

@@ -1,6 +1,7 @@
 """The read-only course site (course/site.py): built into a temporary folder from freshly executed notebooks.
 
-Each notebook is executed once here (two at a time) and the same executions feed every check:
+Each notebook is executed once per test run (two at a time, the ``executed_notebooks`` fixture of
+conftest.py, shared with tests/test_student_view.py) and the same executions feed every check:
 the index links every notebook and carries the educational-use notice; every page exists, keeps the
 alt text of every figure (including the figures inside interactives, shown as static snapshots),
 has no ``<img>`` without alt text, loads no widget JavaScript and links other pages, not notebooks.
@@ -11,8 +12,10 @@ CI publishes the very pages it tested without executing the notebooks a second t
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
+import json
 import os
 import re
 from pathlib import Path
@@ -51,11 +54,11 @@ def _alts(nb: nbformat.NotebookNode) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, dict[Path, tuple[nbformat.NotebookNode, float]]]:
+def built(tmp_path_factory, executed_notebooks) -> tuple[Path, dict[Path, tuple[nbformat.NotebookNode, float]]]:
     target = os.environ.get("COURSE_SITE_OUT")
     out = Path(target) if target else tmp_path_factory.mktemp("site")
-    executed = site.execute_all(NOTEBOOKS, jobs=2)
-    originals = {p: (copy.deepcopy(nb), s) for p, (nb, s) in executed.items()}
+    originals = executed_notebooks
+    executed = {p: (copy.deepcopy(nb), s) for p, (nb, s) in originals.items()}
     site.build(out, executed=executed)
     return out, originals
 
@@ -145,3 +148,67 @@ def test_mathjax_is_served_from_the_site_itself(tmp_path):
     assert (tmp_path / "mathjax" / "jax" / "output" / "CommonHTML" / "jax.js").is_file()
     page = site.export_page(nb, "t", "", tmp_path, url)
     assert f'src="{url}"' in page and not OUTSIDE.findall(page) and "cdnjs" not in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Every page of the site, audited in a real browser (axe-core, WCAG 2.1 A/AA)
+# ---------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _serve(folder: Path):
+    """The built site over HTTP on localhost (as GitHub Pages would serve it)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+def test_every_site_page_passes_the_accessibility_audit(built):
+    """Serious or critical WCAG violations anywhere on a page fail (the site is all course content:
+    header, notice, rendered Markdown, outputs, static widget snapshots). No request leaves the site."""
+    import browser_support as B
+
+    if not B.CHROMIUM.exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {B.CHROMIUM} not found")
+        pytest.skip(f"{B.CHROMIUM} not found (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    source, reason = B.axe_source()
+    if source is None:
+        if os.environ.get("REQUIRE_NODE") == "1":
+            pytest.fail(f"REQUIRE_NODE=1 but axe-core is unavailable: {reason}")
+        pytest.skip(f"axe-core unavailable: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    out, _ = built
+    pages = sorted(p.name for p in out.glob("*.html"))
+    assert "index.html" in pages and "glossary.html" in pages
+    serious: dict[str, list[str]] = {}
+    with _serve(out) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(B.CHROMIUM), args=B.CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        outside = B.OutsideRequests().install(context)
+        page = context.new_page()
+        try:
+            for name in pages:
+                page.goto(f"{base}/{name}", wait_until="load")
+                result = B.axe_audit(page, source)
+                found = [f"{v['id']} ({n.get('impact') or v.get('impact')}): {n['target']} — {v['help']}"
+                         for v in result["violations"] for n in v["nodes"]
+                         if (n.get("impact") or v.get("impact")) in {"serious", "critical"}]
+                if found:
+                    serious[name] = found
+        finally:
+            browser.close()
+    assert not outside.blocked, f"requests left the site: {outside.blocked[:5]}"
+    assert not serious, "serious/critical violations on the site:\n" + json.dumps(serious, indent=1)[:4000]

@@ -23,7 +23,6 @@ import re
 from html.parser import HTMLParser
 from typing import Any, Iterable, Iterator
 
-import nbformat
 import pytest
 
 from course.references import references
@@ -170,20 +169,9 @@ def output_texts(nb) -> Iterator[tuple[int, str]]:
 
 
 @pytest.fixture(scope="module")
-def executed():
-    from nbclient import NotebookClient
-
-    cache: dict[str, Any] = {}
-
-    def run(path):
-        if path not in cache:
-            nb = nbformat.read(path, as_version=4)
-            NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
-                           allow_errors=True, resources={"metadata": {"path": str(path.parent)}}).execute()
-            cache[path] = nb
-        return cache[path]
-
-    return run
+def executed(executed_notebooks):
+    """The executed module notebooks (conftest.py's session fixture, shared with the site build)."""
+    return lambda path: executed_notebooks[path][0]
 
 
 #: Views still to fix, by test id → what shows (strict: a fixed one must leave this list).
@@ -327,3 +315,69 @@ def test_interactive_text_shows_no_internals(cls):
 def test_html_text_keeps_alt_text():
     assert "a b_c" in html_text('<img alt="a b_c" src="data:image/png;base64,AAAA"/>')
     assert html.unescape("&amp;") == "&"
+
+
+# ----------------------------------------------------------------------------------------------
+# Alt text follows the picture: whenever a control changes the image, the alt text changes too
+# ----------------------------------------------------------------------------------------------
+_SRC = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
+_ALT_ATTR = re.compile(r'<img\b[^>]*?\balt="([^"]*)"')
+
+
+def figure_state(app) -> tuple[str, str]:
+    """(the image data, its alt text) of an interactive's figure now."""
+    value = app.figure.value
+    src, alt = _SRC.search(value), _ALT_ATTR.search(value)
+    return (src.group(1) if src else ""), html.unescape(alt.group(1)) if alt else ""
+
+
+def stale_alt_texts(app, max_controls: int = 40) -> list[str]:
+    """Control changes that redrew the image but left its alt text as it was."""
+    stale = []
+    controls = list(app.controls.items())
+    if len(controls) > max_controls:
+        controls = controls[:: -(-len(controls) // max_controls)]
+    for name, widget in controls:
+        values = BENCH.control_values(widget)
+        original = getattr(widget, "value", None)
+        before = figure_state(app)
+        for value in values[1:6]:
+            try:
+                app.set(**{name: value})
+            except ValueError:
+                continue
+            after = figure_state(app)
+            if after[0] != before[0] and after[1] == before[1]:
+                stale.append(f"{name}={value!r}: new image, same alt text {after[1][:90]!r}")
+            before = after
+        if values:
+            try:
+                app.set(**{name: original})
+            except ValueError:
+                pass
+    return stale
+
+
+@pytest.mark.parametrize("cls", _params(APPS, [f"{c.__module__}.{c.__name__}" for c in APPS]))
+def test_alt_text_changes_with_the_picture(cls):
+    try:
+        app = cls()
+    except (TypeError, AttributeError, NotImplementedError):
+        pytest.skip("needs arguments or is abstract")
+    stale = stale_alt_texts(app)
+    assert not stale, f"{cls.__name__}: the alt text does not describe {len(stale)} changes:\n" + "\n".join(stale[:12])
+
+
+def test_stale_alt_text_check_can_fail():
+    from course.widgets import FigureApp, Rendered
+    import ipywidgets as W
+
+    class Fixed(FigureApp):
+        def build_controls(self):
+            return {"n": W.IntSlider(value=1, min=1, max=4, description="Bars")}
+
+        def render(self, fig, n):
+            fig.add_subplot().bar(range(n), range(n))
+            return Rendered(alt="a bar chart")
+
+    assert stale_alt_texts(Fixed())

@@ -236,8 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def grading_options(s: argparse.ArgumentParser) -> None:
         s.add_argument("--students", help="comma-separated ids (default: every folder in submitted/)")
-        s.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                       help="parallel nbgrader processes (default: number of cores)")
+        s.add_argument("--workers", type=int, default=None,
+                       help="parallel nbgrader processes (default: one more than the cores, at most 8)")
         s.add_argument("--timeout", type=int, default=None,
                        help="seconds per cell (default: nbgrader_config.py, 30)")
         s.add_argument("--student-timeout", type=float, default=900, help="wall-clock seconds per student")

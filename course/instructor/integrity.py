@@ -62,6 +62,20 @@ def _rows(db: sqlite3.Connection, sql: str, args: tuple = ()) -> str:
     return h.hexdigest()
 
 
+#: Each student's rows, table by table: one query per table over the whole gradebook (ordered by
+#: student, then row id), so a digest costs a few queries whatever the size of the class.
+_STUDENT_ROWS = (
+    "select s.id, s.* from student s order by s.id",
+    "select a.student_id, a.* from submitted_assignment a order by a.student_id, a.id",
+    "select a.student_id, n.* from submitted_notebook n join submitted_assignment a on n.assignment_id=a.id "
+    "order by a.student_id, n.id",
+    "select a.student_id, g.* from grade g join submitted_notebook n on g.notebook_id=n.id join "
+    "submitted_assignment a on n.assignment_id=a.id order by a.student_id, g.id",
+    "select a.student_id, c.* from comment c join submitted_notebook n on c.notebook_id=n.id join "
+    "submitted_assignment a on n.assignment_id=a.id order by a.student_id, c.id",
+)
+
+
 def gradebook_digest(db_path: Path) -> tuple[str, dict[str, str]]:
     """(digest of the master copy, ``{student: digest of that student's rows}``)."""
     if not Path(db_path).exists():
@@ -74,19 +88,14 @@ def gradebook_digest(db_path: Path) -> tuple[str, dict[str, str]]:
             if table in names:
                 master.update(table.encode() + _rows(db, f"select * from {table} order by 1").encode())
         students: dict[str, str] = {}
-        if {"submitted_assignment", "submitted_notebook", "grade", "comment"} <= names:
-            for (sid,) in db.execute("select id from student order by id"):
-                students[sid] = hashlib.sha256((
-                    _rows(db, "select * from student where id=?", (sid,))
-                    +                     _rows(db, "select * from submitted_assignment where student_id=? order by id", (sid,))
-                    + _rows(db, "select n.* from submitted_notebook n join submitted_assignment a "
-                                "on n.assignment_id=a.id where a.student_id=? order by n.id", (sid,))
-                    + _rows(db, "select g.* from grade g join submitted_notebook n on g.notebook_id=n.id join "
-                                "submitted_assignment a on n.assignment_id=a.id where a.student_id=? order by g.id",
-                            (sid,))
-                    + _rows(db, "select c.* from comment c join submitted_notebook n on c.notebook_id=n.id join "
-                                "submitted_assignment a on n.assignment_id=a.id where a.student_id=? order by c.id",
-                            (sid,))).encode()).hexdigest()
+        if {"student", "submitted_assignment", "submitted_notebook", "grade", "comment"} <= names:
+            parts: dict[str, list] = {}
+            for i, sql in enumerate(_STUDENT_ROWS):
+                for row in db.execute(sql):
+                    hashes = parts.setdefault(row[0], [hashlib.sha256() for _ in _STUDENT_ROWS])
+                    hashes[i].update(repr(row[1:]).encode())
+            for sid, hashes in parts.items():
+                students[sid] = hashlib.sha256("".join(h.hexdigest() for h in hashes).encode()).hexdigest()
         return master.hexdigest(), students
     finally:
         db.close()
@@ -104,13 +113,16 @@ class Integrity:
 
     def student_done(self, student: str) -> list[str]:
         """Check after ``student`` finished; freeze their rows. Returns the differences found."""
-        problems = self.check()
-        _, students = gradebook_digest(self.root / "gradebook.db")
+        problems, students = self._check()
         if student in students:
             self.frozen[student] = students[student]
         return problems
 
     def check(self) -> list[str]:
+        """The differences since the batch started (files, master copy, finished students' rows)."""
+        return self._check()[0]
+
+    def _check(self) -> tuple[list[str], dict[str, str]]:
         problems: list[str] = []
         now = file_snapshot(self.root, self.batch)
         for path in sorted(set(self.files) | set(now)):
@@ -126,4 +138,4 @@ class Integrity:
         for sid, digest in sorted(self.frozen.items()):
             if students.get(sid) != digest:
                 problems.append(f"gradebook rows of student {sid} changed while another student was graded")
-        return problems
+        return problems, students
