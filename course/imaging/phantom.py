@@ -319,7 +319,8 @@ def level_centre(level: str) -> float:
         ValueError: for a level outside the phantom, listing the accepted levels.
     """
     if level not in LEVELS:
-        raise ValueError(f"level: {level!r} is not in the phantom (C1, C2 and the sacrum are not modelled); "
+        raise ValueError(f"level: {level!r} is not a level of the phantom (lesions go from C3 to L5; C1, C2 and the "
+                         f"sacrum are drawn only in the whole-spine view); "
                          f"accepted: {list(LEVELS)}")
     return _geometry_table()[level].zc
 
@@ -496,7 +497,7 @@ class Findings:
         if self.kind == "osteoporotic" and not self.collapse:
             raise ValueError("collapse: an osteoporotic fracture needs collapse > 0 (e.g. 0.35)")
         if self.kind in ("infection", "abscess") and self.level == LEVELS[-1]:
-            raise ValueError(f"level: infection involves the disc below the level (the sacrum is not modelled); "
+            raise ValueError(f"level: infection involves the disc below the level (lesions are not placed in the sacrum); "
                              f"accepted: {list(LEVELS[:-1])}")
 
     def describe(self) -> str:
