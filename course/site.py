@@ -280,6 +280,15 @@ CSS = """
   display:flex;gap:16px;flex-wrap:wrap;align-items:center}
 .course-notice{font-family:system-ui,sans-serif;background:#fff6e0;border-left:4px solid #E69F00;padding:6px 12px;
   margin:8px 16px}
+/* WCAG AA on the site (tests/test_site.py audits every page with axe-core): links are underlined in text,
+   and the code colours that fall below 4.5:1 on the cell background are darkened. */
+.jp-RenderedHTMLCommon a,.course-bar a{text-decoration:underline!important}
+.highlight .c,.highlight .c1,.highlight .cm,.highlight .ch,.highlight .cs,.highlight .cpf{color:#3b6363!important}
+.highlight .m,.highlight .mi,.highlight .mf,.highlight .mh,.highlight .mo,.highlight .il{color:#006400!important}
+.highlight .ow{color:#6a1b9a!important}
+.ansi-red-fg{color:#b22b31!important}.ansi-green-fg{color:#007427!important}.ansi-yellow-fg{color:#7a5200!important}
+.ansi-blue-fg{color:#0050a0!important}.ansi-magenta-fg{color:#8b2a84!important}.ansi-cyan-fg{color:#006b78!important}
+[data-mime-type="application/vnd.jupyter.stderr"] pre span{color:inherit!important;background:none!important}
 """
 
 _PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -310,7 +319,7 @@ def _notice() -> str:
 #: The npm package the site's formulas are typeset with (MathJax 2: nbconvert's template configures it).
 MATHJAX = ("mathjax", "2.7.9")
 #: The parts of MathJax the pages use (TeX input, CommonHTML output, its web fonts).
-_MATHJAX_PARTS = ("MathJax.js", "config/TeX-AMS_CHTML-full.js", "extensions", "jax/input/TeX", "jax/element",
+_MATHJAX_PARTS = ("MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions", "jax/input/TeX", "jax/element",
                   "jax/output/CommonHTML", "fonts/HTML-CSS/TeX/woff", "localization/en", "LICENSE")
 NPM_CACHE_ENV = "SPINE_NPM_CACHE"
 
@@ -374,7 +383,9 @@ def export_page(nb: nbformat.NotebookNode, stem: str, header: str, resources_pat
 
     exporter = HTMLExporter(template_name="lab", template_file="course_page.html.j2",
                             extra_loaders=[DictLoader({"course_page.html.j2": _PAGE_TEMPLATE})],
-                            embed_images=True, mathjax_url=mathjax_url or "")
+                            embed_images=True, mathjax_url=mathjax_url or "",
+                            # "In [3]:" prompts mean nothing on a read-only page (and are faint grey text)
+                            exclude_input_prompt=True, exclude_output_prompt=True)
     resources = {"metadata": {"name": stem, "path": str(resources_path)},
                  "course_css": CSS, "course_header": header, "course_mathjax": bool(mathjax_url)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
