@@ -5,8 +5,9 @@ nbgrader's) in one of N worker processes, forked from one process that imported 
 (:mod:`course.instructor.worker`). Workers run under resource limits (address space and file
 size, inherited by the kernel), a per-cell timeout (``Execute.timeout``) and a wall-clock limit per
 student; a worker that dies or overruns is killed with its kernels and replaced. The workers share
-the sqlite gradebook; ``grading/nbgrader_config.py`` gives sqlite a long busy timeout, and
-nbgrader's writes are short transactions, so concurrent students never lose a write.
+the sqlite gradebook in write-ahead-log mode; each worker's transactions begin IMMEDIATE and
+wait up to 60 s for the lock (``speedups.concurrent_sqlite``), and nbgrader's writes are short, so
+concurrent students never lose a write.
 
 Before grading, every submission folder is checked (a notebook with the expected name, UTF-8,
 valid JSON, a readable notebook); a rejected submission is recorded in the gradebook with score 0
@@ -315,6 +316,19 @@ def default_workers() -> int:
     return max(2, min(8, usable + 1))
 
 
+def _write_ahead_log(db_path: Path) -> None:
+    """Switch the gradebook to write-ahead logging once, before any worker opens it (the switch needs
+    the database to itself; workers that all asked for it at once would trip over each other)."""
+    import sqlite3
+
+    if db_path.exists():
+        db = sqlite3.connect(db_path, timeout=60)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        finally:
+            db.close()
+
+
 def autograde_batch(course: Course, assignment: str, students: Iterable[str] | None = None, *,
                     workers: int | None = None, cell_timeout: int | None = None,
                     student_timeout: float = 900, memory_mb: int = 4096, fsize_mb: int = 512,
@@ -332,6 +346,7 @@ def autograde_batch(course: Course, assignment: str, students: Iterable[str] | N
         raise RuntimeError(f"assignment {assignment!r} is not in the gradebook: run "
                            f"`course-instructor generate {assignment}` first")
 
+    _write_ahead_log(course.root / "gradebook.db")
     outcomes: dict[str, Outcome] = {}
     to_grade = []
     for s in students:

@@ -19,6 +19,14 @@ kernel:
   at once (``Execute.shutdown_kernel = "immediate"``).
 
 Applied by ``course.instructor.worker`` only: a plain ``nbgrader autograde`` runs unchanged.
+
+Not a speed-up but a condition of running workers side by side, applied by every worker whatever
+``COURSE_AUTOGRADE_SPEEDUPS`` says: :func:`concurrent_sqlite`. SQLite's default (deferred)
+transactions let two workers each read and then both try to write; the second gets "database is
+locked" at once, without waiting, because waiting could never succeed (a clean CI run lost one
+student's grade that way when two freshly forked workers started together). Every transaction of
+a worker therefore starts with ``BEGIN IMMEDIATE`` (it takes the write lock first and *waits* for
+it, up to 60 s), and ``busy_timeout`` is 60 s.
 """
 
 from __future__ import annotations
@@ -66,6 +74,25 @@ def fast_sqlite() -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+
+def concurrent_sqlite() -> None:
+    """Every transaction on a sqlite gradebook takes the write lock up front and waits for it."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _no_implicit_transactions(dbapi_connection, connection_record):  # noqa: ARG001
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            dbapi_connection.isolation_level = None       # SQLAlchemy's "begin" below opens them
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=60000")
+            cursor.close()
+
+    @event.listens_for(Engine, "begin")
+    def _begin_immediate(conn):
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def apply(config=None) -> None:

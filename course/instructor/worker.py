@@ -32,6 +32,7 @@ def _load(timeout: int | None) -> Any:
 
     from course.instructor import speedups
 
+    speedups.concurrent_sqlite()        # workers share the gradebook: no "database is locked"
     app = NbGraderApp()
     app.initialize([])                  # loads nbgrader_config.py from the course directory
     config = app.config
