@@ -13,6 +13,8 @@ Educational use only — not for clinical decisions.
 
 from __future__ import annotations
 
+import textwrap
+
 import html
 import math
 from functools import lru_cache
@@ -88,7 +90,8 @@ class SteroidExplorer(FigureApp):
         markers = ["o", "s", "^", "D", "v"]
         regs = list(steroid_regimens().values())
         legend_lines = [ax1.plot([], [], color=CYCLE[i % len(CYCLE)], marker=markers[i % 5], ms=4,
-                                 label=reg.id.replace("_", " "))[0] for i, reg in enumerate(regs)]
+                                 label=textwrap.fill(reg.label.split(":")[0], 24))[0]
+                        for i, reg in enumerate(regs)]
         fig.legend(handles=legend_lines, loc="center left", bbox_to_anchor=(0.71, 0.5), fontsize=8, frameon=False)
         bake_background(fig)
         self._daily = {}

@@ -19,13 +19,14 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from course import plotting
-from course.plotting import MIN_TEXT_CSS_PX, layout_problems, new_figure
+from course.plotting import MIN_TEXT_CSS_PX, drawn_texts, layout_problems, new_figure
 from course.widgets import FigureApp
 
 from conftest import NOTEBOOKS, ROOT
@@ -40,6 +41,31 @@ bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
 
+def _key_forms() -> re.Pattern:
+    from course.references import references
+
+    # the keys as written (case matters: "NICE NG234" is a label, "nice ng234" a key) that carry a year or
+    # number, so that an ordinary phrase such as "source document" is not mistaken for its key
+    forms = {f for k in references() for f in (k, k.replace("_", " ")) if re.search(r"\d", f)}
+    return re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + r")(?![\w-])")
+
+
+_KEY_FORMS = _key_forms()
+_SNAKE = re.compile(r"(?<![\w./-])[a-z][a-zA-Z0-9]*(?:_[A-Za-z0-9]+)+(?![\w/])")
+
+
+def internal_names(fig) -> list[str]:
+    """Text drawn in a figure that is a code name: snake_case, or a reference key with or without
+    its underscores ("heimdal1992", "nice ng234") — a legend made from ids instead of labels."""
+    out = []
+    for b in drawn_texts(fig):
+        for m in _SNAKE.finditer(b.text):
+            out.append(f"{b.text[:40]!r} shows the code name {m.group(0)!r}")
+        for m in _KEY_FORMS.finditer(b.text):
+            out.append(f"{b.text[:40]!r} shows the reference key {m.group(0)!r}")
+    return out
+
+
 class Recorder:
     """Collects the layout problems of every figure rendered while it is installed."""
 
@@ -52,7 +78,7 @@ class Recorder:
         if stage == "bitmap":
             return  # a bitmap's texts are checked with the figure that shows it
         self.checked += 1
-        for problem in layout_problems(fig):
+        for problem in layout_problems(fig) + internal_names(fig):
             seen = self.problems.setdefault(problem, [])
             if len(seen) < 3 and self.context not in seen:
                 seen.append(self.context)
@@ -220,3 +246,14 @@ def test_interactive_states_have_clean_text(cls, recorder):
     drive(app, recorder, cls.__name__)
     assert recorder.checked
     assert not recorder.problems, f"{len(recorder.problems)} text layout problems:\n{recorder.report()}"
+
+
+def test_internal_names_in_a_figure_are_caught():
+    fig = new_figure(4, 2)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="heimdal1992")
+    ax.plot([0, 1], [1, 0], label="nice ng234")
+    ax.set_title("separation_surgery_then_SRS")
+    ax.legend()
+    found = "\n".join(internal_names(fig))
+    assert "heimdal1992" in found and "nice ng234" in found and "separation_surgery_then_SRS" in found
