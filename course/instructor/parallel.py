@@ -420,7 +420,13 @@ def autograde_batch(course: Course, assignment: str, students: Iterable[str] | N
             except queue.Empty:
                 break
             if worker is None:
-                worker = new_worker(number)
+                try:
+                    worker = new_worker(number)
+                except (RuntimeError, OSError) as err:   # the student is reported, never silently lost
+                    out = Outcome(student, status="failed",
+                                  reasons=[f"no grading worker could start: {str(err)[-300:]}"])
+                    finish(out, str(err))
+                    continue
             out = Outcome(student)
             t0 = time.monotonic()
             reply = worker.grade(assignment, student, student_timeout)
