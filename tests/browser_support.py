@@ -117,6 +117,26 @@ def course_server(tmp: Path, extra_settings: dict[str, dict[str, Any]] | None = 
             proc.wait()
 
 
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A folder (the built course site) over HTTP on localhost, quietly; yields its base URL."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # no access log in the output
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 class OutsideRequests:
     """Aborts and records every request that would leave the machine (any host but localhost)."""
 

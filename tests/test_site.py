@@ -12,7 +12,6 @@ CI publishes the very pages it tested without executing the notebooks a second t
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import html
 import json
@@ -153,28 +152,6 @@ def test_mathjax_is_served_from_the_site_itself(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # Every page of the site, audited in a real browser (axe-core, WCAG 2.1 A/AA)
 # ---------------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def _serve(folder: Path):
-    """The built site over HTTP on localhost (as GitHub Pages would serve it)."""
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:  # noqa: D401 - no access log in the test output
-            pass
-
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.mark.browser
 def test_every_site_page_passes_the_accessibility_audit(built):
     """Serious or critical WCAG violations anywhere on a page fail (the site is all course content:
@@ -197,7 +174,7 @@ def test_every_site_page_passes_the_accessibility_audit(built):
     pages = sorted(p.name for p in out.glob("*.html"))
     assert "index.html" in pages and "glossary.html" in pages
     serious: dict[str, list[str]] = {}
-    with _serve(out) as base, sync_playwright() as p:
+    with B.serve_folder(out) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(B.CHROMIUM), args=B.CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         outside = B.OutsideRequests().install(context)

@@ -276,12 +276,42 @@ def _apps() -> list[type]:
 APPS, BENCH = _apps()
 
 
-@pytest.mark.parametrize("cls", _params(APPS, [f"{c.__module__}.{c.__name__}" for c in APPS]))
-def test_interactive_text_shows_no_internals(cls):
+def build(cls):
+    """An instance of the interactive ``cls``, or a skip for an abstract one or one needing arguments."""
     try:
-        app = cls()
+        return cls()
     except (TypeError, AttributeError, NotImplementedError):
         pytest.skip("needs arguments or is abstract; its first state is scanned through the notebooks")
+
+
+def each_state(app, on_state, before_set=None, max_controls: int = 40) -> None:
+    """Drive ``app`` one control at a time through up to five of its other values (a worksheet of many
+    fields: an even sample of its controls), calling ``before_set()`` (if given) before and
+    ``on_state(name, value)`` after each redraw, and putting each control back afterwards. A value the app refuses is skipped, as a student would see."""
+    controls = list(app.controls.items())
+    if len(controls) > max_controls:
+        controls = controls[:: -(-len(controls) // max_controls)]
+    for name, widget in controls:
+        values = BENCH.control_values(widget)
+        original = getattr(widget, "value", None)
+        for value in values[1:6]:
+            if before_set:
+                before_set()
+            try:
+                app.set(**{name: value})
+            except ValueError:
+                continue
+            on_state(name, value)
+        if values:
+            try:
+                app.set(**{name: original})
+            except ValueError:
+                pass
+
+
+@pytest.mark.parametrize("cls", _params(APPS, [f"{c.__module__}.{c.__name__}" for c in APPS]))
+def test_interactive_text_shows_no_internals(cls):
+    app = build(cls)
     texts: list[tuple[str, str]] = []
     for name, widget in app.controls.items():
         texts += [(f"control {name}", t) for t in control_labels(widget)]
@@ -291,23 +321,7 @@ def test_interactive_text_shows_no_internals(cls):
         texts.append((where, html_text(app.explanation.value)))
 
     grab("defaults")
-    controls = list(app.controls.items())
-    if len(controls) > 40:  # a worksheet of many fields: an even sample of them
-        controls = controls[:: -(-len(controls) // 40)]
-    for name, widget in controls:
-        values = BENCH.control_values(widget)
-        original = getattr(widget, "value", None)
-        for value in values[1:6]:
-            try:
-                app.set(**{name: value})
-            except ValueError:
-                continue
-            grab(f"{name}={value!r}")
-        if values:
-            try:
-                app.set(**{name: original})
-            except ValueError:
-                pass
+    each_state(app, lambda name, value: grab(f"{name}={value!r}"))
     found = sorted({f"{where}: {p}" for where, text in texts for p in problems_in(text)})
     assert not found, f"{len(found)} internals shown by {cls.__name__}:\n" + "\n".join(found[:60])
 
@@ -331,40 +345,23 @@ def figure_state(app) -> tuple[str, str]:
     return (src.group(1) if src else ""), html.unescape(alt.group(1)) if alt else ""
 
 
-def stale_alt_texts(app, max_controls: int = 40) -> list[str]:
+def stale_alt_texts(app) -> list[str]:
     """Control changes that redrew the image but left its alt text as it was."""
-    stale = []
-    controls = list(app.controls.items())
-    if len(controls) > max_controls:
-        controls = controls[:: -(-len(controls) // max_controls)]
-    for name, widget in controls:
-        values = BENCH.control_values(widget)
-        original = getattr(widget, "value", None)
-        before = figure_state(app)
-        for value in values[1:6]:
-            try:
-                app.set(**{name: value})
-            except ValueError:
-                continue
-            after = figure_state(app)
-            if after[0] != before[0] and after[1] == before[1]:
-                stale.append(f"{name}={value!r}: new image, same alt text {after[1][:90]!r}")
-            before = after
-        if values:
-            try:
-                app.set(**{name: original})
-            except ValueError:
-                pass
+    stale: list[str] = []
+    before: list[tuple[str, str]] = []
+
+    def compare(name: str, value) -> None:
+        now = figure_state(app)
+        if now[0] != before[-1][0] and now[1] == before[-1][1]:
+            stale.append(f"{name}={value!r}: new image, same alt text {now[1][:90]!r}")
+
+    each_state(app, compare, before_set=lambda: before.append(figure_state(app)))
     return stale
 
 
 @pytest.mark.parametrize("cls", _params(APPS, [f"{c.__module__}.{c.__name__}" for c in APPS]))
 def test_alt_text_changes_with_the_picture(cls):
-    try:
-        app = cls()
-    except (TypeError, AttributeError, NotImplementedError):
-        pytest.skip("needs arguments or is abstract")
-    stale = stale_alt_texts(app)
+    stale = stale_alt_texts(build(cls))
     assert not stale, f"{cls.__name__}: the alt text does not describe {len(stale)} changes:\n" + "\n".join(stale[:12])
 
 

@@ -15,11 +15,8 @@ Every request that would leave the machine is aborted and reported. Needs /usr/b
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -66,26 +63,23 @@ def _shot_module(page, base: str, token: str, name: str, source: str) -> dict:
 
 
 def _audit_site(browser, site: Path, source: str) -> dict[str, dict]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     out: dict[str, dict] = {}
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside = B.OutsideRequests().install(context)
     page = context.new_page()
     try:
-        for html_file in sorted(site.glob("*.html")):
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{html_file.name}")
-            page.wait_for_timeout(1500)
-            result = B.axe_audit(page, source)
-            for v in result["violations"]:  # on the site every node is course content
-                for n in v["nodes"]:
-                    n["course"] = True
-            out[html_file.name] = B.tally(result)
+        with B.serve_folder(site) as base:
+            for html_file in sorted(site.glob("*.html")):
+                page.goto(f"{base}/{html_file.name}")
+                page.wait_for_timeout(1500)
+                result = B.axe_audit(page, source)
+                for v in result["violations"]:  # on the site every node is course content
+                    for n in v["nodes"]:
+                        n["course"] = True
+                out[html_file.name] = B.tally(result)
         out["_outside_requests"] = {"blocked": outside.blocked}
     finally:
         context.close()
-        server.shutdown()
     return out
 
 
